@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_tasks.js';
+
+/** Every migration, in order. Numbered and append-only: never edit one that has landed. */
+export const migrations: Record<string, Migration> = {
+  '0001_tasks': m0001,
+};

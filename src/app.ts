@@ -1,0 +1,42 @@
+import type { Config } from './config.js';
+import { migrateToLatest } from './db/migrate.js';
+import { openStore, type Store } from './db/open.js';
+import { resolveDefaultProject } from './git/project-name.js';
+import type { Logger } from './log.js';
+import { TaskBoard } from './tasks/board.js';
+
+export type App = {
+  config: Config;
+  store: Store;
+  board: TaskBoard;
+  log: Logger;
+  defaultProject: string;
+  close(): Promise<void>;
+};
+
+/** Opens the database, applies migrations and builds the engine: everything a transport needs. */
+export async function startApp(config: Config, log: Logger, cwd = process.cwd()): Promise<App> {
+  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
+  try {
+    const applied = await migrateToLatest(store.db);
+    if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const defaultProject = await resolveDefaultProject(config.project, cwd);
+  const board = new TaskBoard(store.db, { leaseSeconds: config.leaseSeconds });
+  let closed = false;
+  return {
+    config,
+    store,
+    board,
+    log,
+    defaultProject,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await store.close();
+    },
+  };
+}

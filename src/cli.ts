@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { type App, startApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { migrateToLatest } from './db/migrate.js';
+import { FolderInUseError } from './db/folder-lock.js';
+import { openStore } from './db/open.js';
+import { createLogger } from './log.js';
+import { serveStdio } from './transports/stdio.js';
+import { VERSION } from './version.js';
+
+const HELP = `tasklane ${VERSION} — a shared task board for AI agents, over MCP
+
+Usage:
+  tasklane                 serve MCP over stdio (the same as: tasklane serve)
+  tasklane serve           serve MCP over stdio
+  tasklane migrate         apply database migrations and exit
+  tasklane status          print the board's counts for the project and exit
+  tasklane --help          this help
+  tasklane --version       the version
+
+Settings come from the environment (see README): TASKLANE_DATABASE_URL (postgres://…, a folder,
+or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, project: { type: 'string' } },
+  });
+  const command = positionals[0] ?? 'serve';
+  if (values.help || command === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+
+  switch (command) {
+    case 'serve': {
+      const app = await startApp(config, log);
+      log.info({ version: VERSION, transport: 'stdio', database: describe(app), project: app.defaultProject }, 'tasklane started');
+      await serveStdio(app);
+      return 0;
+    }
+    case 'migrate': {
+      const store = await openStore(config.databaseUrl);
+      try {
+        const applied = await migrateToLatest(store.db);
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case 'status': {
+      const app = await startApp(config, log);
+      try {
+        const project = typeof values.project === 'string' ? values.project : app.defaultProject;
+        const r = await app.board.readTaskBreakdown(project, { limit: 1 });
+        process.stdout.write(
+          `${project}: ${r.total_tasks} tasks, ${r.progress_percent}% done — ready ${r.ready_count}, pending ${r.pending_count}, ` +
+            `in progress ${r.in_progress_count}, review ${r.review_count}, completed ${r.completed_count}, failed ${r.failed_count}, ` +
+            `blocked ${r.blocked_count}, cancelled ${r.cancelled_count}\n`,
+        );
+      } finally {
+        await app.close();
+      }
+      return 0;
+    }
+    default:
+      process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
+      return 2;
+  }
+}
+
+function describe(app: App): string {
+  return app.store.engine === 'postgres' ? `postgres ${app.store.location}` : `pglite ${app.store.location}`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    const expected = err instanceof FolderInUseError || err instanceof ConfigError;
+    process.stderr.write(`tasklane: ${expected ? err.message : (err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,45 @@
+import type { Db } from './schema.js';
+
+export type Edge = { task_id: string; depends_on: string };
+
+export async function selectProjectEdges(db: Db, projectId: string): Promise<Edge[]> {
+  return db.selectFrom('task_dependencies').select(['task_id', 'depends_on']).where('project_id', '=', projectId).execute();
+}
+
+/** For each task id: the ids it depends on, and the ids that depend on it. */
+export async function selectLinks(db: Db, projectId: string, taskIds: string[]) {
+  const dependencies = new Map<string, string[]>();
+  const blocks = new Map<string, string[]>();
+  if (taskIds.length === 0) return { dependencies, blocks };
+  const rows = await db
+    .selectFrom('task_dependencies')
+    .select(['task_id', 'depends_on'])
+    .where('project_id', '=', projectId)
+    .where((eb) => eb.or([eb('task_id', 'in', taskIds), eb('depends_on', 'in', taskIds)]))
+    .orderBy('task_id')
+    .orderBy('depends_on')
+    .execute();
+  const wanted = new Set(taskIds);
+  for (const { task_id, depends_on } of rows) {
+    if (wanted.has(task_id)) dependencies.set(task_id, [...(dependencies.get(task_id) ?? []), depends_on]);
+    if (wanted.has(depends_on)) blocks.set(depends_on, [...(blocks.get(depends_on) ?? []), task_id]);
+  }
+  return { dependencies, blocks };
+}
+
+export async function insertEdges(db: Db, projectId: string, edges: Edge[]): Promise<void> {
+  for (let i = 0; i < edges.length; i += 1000) {
+    const part = edges.slice(i, i + 1000).map((e) => ({ project_id: projectId, ...e }));
+    await db.insertInto('task_dependencies').values(part).onConflict((oc) => oc.doNothing()).execute();
+  }
+}
+
+export async function deleteEdges(db: Db, projectId: string, taskId: string, dependsOn: string[]): Promise<void> {
+  if (dependsOn.length === 0) return;
+  await db
+    .deleteFrom('task_dependencies')
+    .where('project_id', '=', projectId)
+    .where('task_id', '=', taskId)
+    .where('depends_on', 'in', dependsOn)
+    .execute();
+}

@@ -1,0 +1,42 @@
+import type { Insertable } from 'kysely';
+import type { Db, TaskEventsTable } from './schema.js';
+
+export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
+
+export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    const part = events.slice(i, i + 500).map((e) => ({ ...e, data: e.data ? JSON.stringify(e.data) : null }));
+    await db.insertInto('task_events').values(part).execute();
+  }
+}
+
+export type NoteRow = { task_id: string; at: Date; note: string; actor: string | null };
+
+/** A task's notes are the events that carry one, in time order. */
+export async function selectNotes(db: Db, projectId: string, taskIds: string[]): Promise<Map<string, NoteRow[]>> {
+  const notes = new Map<string, NoteRow[]>();
+  if (taskIds.length === 0) return notes;
+  const rows = await db
+    .selectFrom('task_events')
+    .select(['task_id', 'at', 'note', 'actor'])
+    .where('project_id', '=', projectId)
+    .where('task_id', 'in', taskIds)
+    .where('note', 'is not', null)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  for (const r of rows) notes.set(r.task_id, [...(notes.get(r.task_id) ?? []), r as NoteRow]);
+  return notes;
+}
+
+export async function selectLastNote(db: Db, projectId: string, taskId: string): Promise<NoteRow | undefined> {
+  return (await db
+    .selectFrom('task_events')
+    .select(['task_id', 'at', 'note', 'actor'])
+    .where('project_id', '=', projectId)
+    .where('task_id', '=', taskId)
+    .where('note', 'is not', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()) as NoteRow | undefined;
+}

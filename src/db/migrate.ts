@@ -1,0 +1,30 @@
+import { type Kysely, sql } from 'kysely';
+import { type MigrationResultSet, Migrator } from 'kysely/migration';
+import { migrations } from '../../migrations/index.js';
+import type { Database } from './schema.js';
+
+// Session-level lock around the whole run: kysely's own lock is taken after it creates its
+// bookkeeping tables, so replicas starting together could still race on that first step.
+const MIGRATION_LOCK = 7_420_001;
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => migrations },
+        migrationTableName: 'tasklane_migrations',
+        migrationLockTableName: 'tasklane_migrations_lock',
+      });
+      const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+        throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+    }
+  });
+}

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { lockFolder } from './folder-lock.js';
+import type { Database } from './schema.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+export type Store = {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Where the data lives, safe to log: a folder, `memory`, or host:port/database (never a password). */
+  location: string;
+  close(): Promise<void>;
+  /** PGlite only: the whole data directory as a tarball (templates, backups). */
+  dumpDataDir?: () => Promise<Blob>;
+};
+
+export type OpenOptions = {
+  poolMax?: number;
+  /** A PGlite data directory dump to start from (tests clone a migrated template this way). */
+  loadDataDir?: Blob;
+};
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function describePostgresUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
+
+export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
+  if (isPostgresUrl(url)) return openPostgres(url, options);
+  return openPglite(url, options);
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', location: describePostgresUrl(url), close: () => db.destroy() };
+}
+
+async function openPglite(url: string, options: OpenOptions): Promise<Store> {
+  // Loaded only when needed: the WASM bundle is large and a server never uses it.
+  const [{ PGlite }, { vector }, { pg_trgm }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-pgvector'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+  ]);
+  const extensions = { vector, pg_trgm };
+  const inMemory = url === 'memory://' || url.startsWith('memory://');
+  let unlock = () => {};
+  let dataDir: string | undefined;
+  if (!inMemory) {
+    const folder = path.resolve(url.replace(/^file:\/\//, ''));
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    unlock = lockFolder(folder);
+    dataDir = path.join(folder, 'pgdata');
+  }
+  try {
+    const pglite = await PGlite.create({ dataDir, extensions, loadDataDir: options.loadDataDir });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      engine: 'pglite',
+      location: dataDir ? path.dirname(dataDir) : 'memory',
+      dumpDataDir: async () => (await pglite.dumpDataDir('none')) as Blob,
+      close: async () => {
+        try {
+          await db.destroy();
+          if (!pglite.closed) await pglite.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}

@@ -1,0 +1,74 @@
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Generated<Date>;
+}
+
+export interface TasksTable {
+  project_id: string;
+  id: string;
+  seq: Generated<string>;
+  title: string | null;
+  description: string;
+  details: string | null;
+  module: string | null;
+  phase: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  priority: Generated<number>;
+  estimated_complexity: string | null;
+  estimate_tokens: number | null;
+  used_tokens: number | null;
+  status: Generated<string>;
+  assignee: string | null;
+  branch: string | null;
+  commit_sha: string | null;
+  result: string | null;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  started_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  status_updated_at: NullableTimestamp;
+  lease_expires_at: NullableTimestamp;
+  unmet_deps: Generated<number>;
+  version: Generated<number>;
+  metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TaskDependenciesTable {
+  project_id: string;
+  task_id: string;
+  depends_on: string;
+}
+
+export interface TaskEventsTable {
+  id: Generated<string>;
+  project_id: string;
+  task_id: string;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  actor: string | null;
+  kind: string;
+  from_status: string | null;
+  to_status: string | null;
+  note: string | null;
+  data: Json<Record<string, unknown> | null> | null;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  tasks: TasksTable;
+  task_dependencies: TaskDependenciesTable;
+  task_events: TaskEventsTable;
+}
+
+export type Db = Kysely<Database> | Transaction<Database>;
+export type TaskRow = Selectable<TasksTable>;
+export type TaskEventRow = Selectable<TaskEventsTable>;

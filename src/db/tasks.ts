@@ -1,0 +1,121 @@
+import { type Insertable, type RawBuilder, type Updateable, sql } from 'kysely';
+import type { Db, TaskRow, TasksTable } from './schema.js';
+
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function selectTask(db: Db, projectId: string, taskId: string, forUpdate = false): Promise<TaskRow | undefined> {
+  let query = db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', '=', taskId);
+  if (forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function selectAllTasks(db: Db, projectId: string): Promise<TaskRow[]> {
+  return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).orderBy('seq').execute();
+}
+
+export type TaskPageFilter = { status?: string; ready?: boolean; phase?: string; limit: number; offset: number };
+
+export async function selectTaskPage(db: Db, projectId: string, filter: TaskPageFilter): Promise<TaskRow[]> {
+  let query = db.selectFrom('tasks').selectAll().where('project_id', '=', projectId);
+  if (filter.ready) query = query.where('status', '=', 'pending').where('unmet_deps', '=', 0);
+  else if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.phase) query = query.where('phase', '=', filter.phase);
+  return query.orderBy('seq').limit(filter.limit).offset(filter.offset).execute();
+}
+
+export async function insertTasks(db: Db, rows: Insertable<TasksTable>[]): Promise<void> {
+  for (const part of chunks(rows)) await db.insertInto('tasks').values(part).execute();
+}
+
+/** A change to a task row: plain values, or SQL expressions such as `now()` or `attempts + 1`. */
+export type TaskPatch = { [K in keyof Updateable<TasksTable>]?: Updateable<TasksTable>[K] | RawBuilder<unknown> };
+
+export async function updateTask(db: Db, projectId: string, taskId: string, patch: TaskPatch): Promise<TaskRow> {
+  return db
+    .updateTable('tasks')
+    .set({ ...(patch as Updateable<TasksTable>), updated_at: sql<Date>`now()`, version: sql<number>`version + 1` })
+    .where('project_id', '=', projectId)
+    .where('id', '=', taskId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteTasks(db: Db, projectId: string, taskIds: string[]): Promise<void> {
+  for (const part of chunks(taskIds)) {
+    await db.deleteFrom('tasks').where('project_id', '=', projectId).where('id', 'in', part).execute();
+  }
+}
+
+/** Sets unmet_deps from a recount of the dependencies that are not completed. */
+export async function recountUnmetDeps(db: Db, projectId: string, taskIds: string[]): Promise<void> {
+  for (const part of chunks(taskIds)) {
+    await sql`
+      update tasks t set unmet_deps = (
+        select count(*)::int from task_dependencies d
+        join tasks dep on dep.project_id = d.project_id and dep.id = d.depends_on
+        where d.project_id = t.project_id and d.task_id = t.id and dep.status <> 'completed')
+      where t.project_id = ${projectId} and t.id in (${sql.join(part)})`.execute(db);
+  }
+}
+
+/**
+ * Adds delta to unmet_deps of every task that depends on taskId (−1 when it completes, +1 when it
+ * is reopened). Returns the dependents that are ready afterwards.
+ */
+export async function shiftDependentsUnmet(db: Db, projectId: string, taskId: string, delta: 1 | -1): Promise<string[]> {
+  const { rows } = await sql<{ id: string; ready: boolean }>`
+    update tasks t set unmet_deps = t.unmet_deps + ${delta}
+    from task_dependencies d
+    where d.project_id = ${projectId} and d.depends_on = ${taskId}
+      and t.project_id = d.project_id and t.id = d.task_id
+    returning t.id, (t.status = 'pending' and t.unmet_deps = 0) as ready`.execute(db);
+  return rows.filter((r) => r.ready).map((r) => r.id);
+}
+
+export type StatusCounts = Record<string, number> & { ready: number; total: number };
+
+export async function countByStatus(db: Db, projectId: string): Promise<StatusCounts> {
+  const { rows } = await sql<{ status: string; n: number; ready: number }>`
+    select status, count(*)::int as n, count(*) filter (where unmet_deps = 0)::int as ready
+    from tasks where project_id = ${projectId} group by status`.execute(db);
+  const counts: StatusCounts = { total: 0, ready: 0 } as StatusCounts;
+  for (const r of rows) {
+    counts[r.status] = r.n;
+    counts.total += r.n;
+    if (r.status === 'pending') counts.ready = r.ready;
+  }
+  return counts;
+}
+
+export async function selectHolders(db: Db, projectId: string, limit: number) {
+  return db
+    .selectFrom('tasks')
+    .select(['id', 'status', 'assignee', 'started_at', 'lease_expires_at'])
+    .where('project_id', '=', projectId)
+    .where('status', 'in', ['in_progress', 'review'])
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+export async function selectUnfinishedStatuses(db: Db, projectId: string) {
+  return db
+    .selectFrom('tasks')
+    .select(['id', 'status'])
+    .where('project_id', '=', projectId)
+    .where('status', 'not in', ['completed'])
+    .orderBy('seq')
+    .execute();
+}
+
+export async function selectExistingIds(db: Db, projectId: string, taskIds: string[]): Promise<string[]> {
+  if (taskIds.length === 0) return [];
+  const rows = await db.selectFrom('tasks').select('id').where('project_id', '=', projectId).where('id', 'in', taskIds).execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+// Output shapes, as terse as the JSON Schemas they become in tools/list.
+const str = z.string().optional();
+const num = z.number();
+
+/**
+ * The key fields of a task, typed; the others (title, details, module, phase, tags, estimates,
+ * assignee, branch, commit_sha, result, times, notes) come as documented in the README.
+ */
+export const taskOut = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    description: z.string(),
+    priority: num,
+    attempts: num,
+    dependencies: z.array(z.string()),
+    blocks: z.array(z.string()),
+  })
+  .loose();
+
+export const countsOut = z.object({
+  total: num,
+  ready: num,
+  pending: num,
+  in_progress: num,
+  review: num,
+  completed: num,
+  failed: num,
+  blocked: num,
+  cancelled: num,
+});
+
+export const writeTaskListOut = {
+  project: z.string(),
+  mode: z.enum(['merge', 'replace']),
+  created: num,
+  updated: num,
+  unchanged: num,
+  removed: z.array(z.string()),
+  total_tasks: num,
+};
+
+export const nextTaskOut = {
+  project: z.string(),
+  task: taskOut.nullable(),
+  claimed: z.boolean(),
+  reason: z.enum(['all_done', 'waiting', 'blocked', 'empty']).optional(),
+  message: z.string(),
+  waiting_on: z.array(z.object({ id: z.string(), status: z.string(), assignee: str, lease_expires_at: str })).optional(),
+  blocked_chains: z.array(z.string()).optional(),
+  counts: countsOut,
+};
+
+export const markStatusOut = {
+  project: z.string(),
+  task: taskOut,
+  changed: z.boolean(),
+  from_status: z.string(),
+  newly_ready: z.array(z.string()),
+  message: z.string(),
+};
+
+const count = num;
+export const breakdownOut = {
+  project: z.string(),
+  generated_at: z.string(),
+  total_tasks: count,
+  pending_count: count,
+  ready_count: count,
+  in_progress_count: count,
+  review_count: count,
+  completed_count: count,
+  failed_count: count,
+  blocked_count: count,
+  cancelled_count: count,
+  progress_percent: num,
+  offset: count,
+  next_offset: count.optional(),
+  tasks: z.array(taskOut),
+};
+
+export const updateTaskOut = {
+  project: z.string(),
+  task: taskOut,
+  changed: z.array(z.string()),
+  message: z.string(),
+};

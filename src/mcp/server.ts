@@ -1,0 +1,23 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Logger } from '../log.js';
+import type { TaskBoard } from '../tasks/board.js';
+import { VERSION } from '../version.js';
+import { registerTaskTools } from './task-tools.js';
+
+export type ServerDeps = { board: TaskBoard; log: Logger; defaultProject: string };
+
+const INSTRUCTIONS =
+  'Tasklane is a shared task board. Orchestrators write a breakdown with write_task_list and watch read_task_breakdown. ' +
+  'Workers loop: get_next_task (claims one), do the work, mark_task_status with a result (completed or failed), repeat.';
+
+/** One factory for every transport. Build a new server per connection or session: never share one between clients. */
+export function createMcpServer(deps: ServerDeps): McpServer {
+  const server = new McpServer({ name: 'tasklane', version: VERSION }, { instructions: INSTRUCTIONS });
+  registerTaskTools(server, {
+    board: deps.board,
+    log: deps.log,
+    defaultProject: deps.defaultProject,
+    defaultAgent: () => server.server.getClientVersion()?.name ?? null,
+  });
+  return server;
+}

@@ -1,0 +1,102 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Logger } from '../log.js';
+import type { TaskBoard } from '../tasks/board.js';
+import { breakdownInput, markStatusInput, nextTaskInput, updateTaskInput, writeTaskListInput } from '../tasks/inputs.js';
+import { breakdownOut, markStatusOut, nextTaskOut, updateTaskOut, writeTaskListOut } from './output-schemas.js';
+import { renderBreakdown, renderNextTask, renderTask, renderWrite } from './render.js';
+import { runTool } from './tool-result.js';
+
+export type ToolContext = {
+  board: TaskBoard;
+  log: Logger;
+  /** The project a call without `project` works on. */
+  defaultProject: string;
+  /** The agent name a call without `agent` is recorded under (the MCP client's name). */
+  defaultAgent: () => string | null;
+};
+
+export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
+  const { board, log } = ctx;
+  const project = (p?: string) => p ?? ctx.defaultProject;
+  const agent = (a?: string) => a ?? ctx.defaultAgent();
+
+  server.registerTool(
+    'write_task_list',
+    {
+      description:
+        'Write the task breakdown. merge (default) upserts by id and keeps progress; replace makes the list exactly this. ' +
+        'Rejected whole on repeated ids, unknown dependencies or cycles. priority: 1 = most urgent, or critical|high|medium|low.',
+      inputSchema: writeTaskListInput,
+      outputSchema: writeTaskListOut,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    },
+    async (args) => {
+      const p = project(args.project);
+      return runTool(log, 'write_task_list', p, () => board.writeTaskList(p, args, agent()), renderWrite);
+    },
+  );
+
+  server.registerTool(
+    'get_next_task',
+    {
+      description:
+        'Claim the highest-priority ready task (dependencies completed) for agent, atomically, with a lease. claim:false only peeks. ' +
+        'With no task, reason says why: all_done, waiting (others hold work), blocked (deadlock chains), empty.',
+      inputSchema: nextTaskInput,
+      outputSchema: nextTaskOut,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    },
+    async (args) => {
+      const p = project(args.project);
+      return runTool(log, 'get_next_task', p, () => board.nextTask(p, { ...args, agent: agent(args.agent) ?? undefined }), renderNextTask);
+    },
+  );
+
+  server.registerTool(
+    'mark_task_status',
+    {
+      description:
+        'Set a task status (pending, in_progress, review, completed, failed, blocked, cancelled; done, in-progress … accepted) ' +
+        'with an optional note and result. Repeating a call is safe. Completing returns the tasks it made ready.',
+      inputSchema: markStatusInput,
+      outputSchema: markStatusOut,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    async (args) => {
+      const p = project(args.project);
+      return runTool(log, 'mark_task_status', p, () => board.markTaskStatus(p, { ...args, agent: agent(args.agent) ?? undefined }), (r) => r.message);
+    },
+  );
+
+  server.registerTool(
+    'read_task_breakdown',
+    {
+      description:
+        'Counts by status and progress, then one page of compact task rows (description cut short). ' +
+        'Filter by status (or "ready") and phase; page with limit/offset; include_notes adds notes.',
+      inputSchema: breakdownInput,
+      outputSchema: breakdownOut,
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    },
+    async (args) => {
+      const p = project(args.project);
+      return runTool(log, 'read_task_breakdown', p, () => board.readTaskBreakdown(p, args), renderBreakdown);
+    },
+  );
+
+  server.registerTool(
+    'update_task',
+    {
+      description:
+        'Edit a task: title, description, details, priority, dependencies, tags, phase, module, estimates. ' +
+        'Same checks as write_task_list; expected_version guards against lost updates.',
+      inputSchema: updateTaskInput,
+      outputSchema: updateTaskOut,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    async (args) => {
+      const p = project(args.project);
+      return runTool(log, 'update_task', p, () => board.updateTask(p, { ...args, agent: agent(args.agent) ?? undefined }), (r) => `${r.message}\n${renderTask(r.task)}`);
+    },
+  );
+}

@@ -1,0 +1,27 @@
+export type ErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'invalid_transition'
+  | 'dependency_cycle'
+  | 'conflict'
+  | 'lease_lost';
+
+/** A failure the caller can fix: a code, and a message naming the field and the fix. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const invalid = (field: string, problem: string) => new DomainError('invalid_input', `${field}: ${problem}`);
+
+export function taskNotFound(taskId: string, project: string) {
+  return new DomainError(
+    'not_found',
+    `task_id: no task "${taskId}" in project "${project}". read_task_breakdown lists the ids; pass project if the task lives in another project.`,
+  );
+}

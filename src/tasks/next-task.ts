@@ -1,0 +1,91 @@
+import { claimNextTask, peekNextTask, type NextTaskFilter } from '../db/claim-next-task.js';
+import { selectLinks, selectProjectEdges } from '../db/dependencies.js';
+import { insertEvents } from '../db/events.js';
+import type { Db } from '../db/schema.js';
+import { countByStatus, selectHolders, selectUnfinishedStatuses } from '../db/tasks.js';
+import { type Counts, toCounts } from './counts.js';
+import { blockingChains } from './graph.js';
+import { iso, taskView, type TaskView } from './task-view.js';
+
+export type NextTaskOptions = NextTaskFilter & { agent: string | null; claim: boolean; leaseSeconds: number };
+
+export type Holder = { id: string; status: string; assignee?: string; lease_expires_at?: string };
+
+export type NextTaskResult = {
+  project: string;
+  task: TaskView | null;
+  claimed: boolean;
+  reason?: 'all_done' | 'waiting' | 'blocked' | 'empty';
+  message: string;
+  waiting_on?: Holder[];
+  blocked_chains?: string[];
+  counts: Counts;
+};
+
+export async function nextTask(db: Db, projectId: string, options: NextTaskOptions): Promise<NextTaskResult> {
+  const row = options.claim
+    ? await claimNextTask(db, projectId, options.agent, options.leaseSeconds, options)
+    : await peekNextTask(db, projectId, options);
+  if (row && options.claim) {
+    await insertEvents(db, [{
+      project_id: projectId, task_id: row.id, actor: options.agent, kind: 'claimed',
+      from_status: 'pending', to_status: 'in_progress', data: { lease_seconds: options.leaseSeconds, attempt: row.attempts },
+    }]);
+  }
+  const counts = toCounts(await countByStatus(db, projectId));
+  if (row) {
+    const links = await selectLinks(db, projectId, [row.id]);
+    const task = taskView(row, { dependencies: links.dependencies.get(row.id) ?? [], blocks: links.blocks.get(row.id) ?? [] });
+    const message = options.claim
+      ? `claimed ${row.id} for ${options.agent ?? 'an unnamed agent'} (attempt ${row.attempts}); report with mark_task_status`
+      : `${row.id} is next (not claimed)`;
+    return { project: projectId, task, claimed: options.claim, message, counts };
+  }
+  return { project: projectId, task: null, claimed: false, ...(await whyNothingIsReady(db, projectId, counts, options)), counts };
+}
+
+async function whyNothingIsReady(db: Db, projectId: string, counts: Counts, filter: NextTaskFilter) {
+  const filtered = Boolean(filter.phase || filter.module || filter.tags?.length);
+  const scope = filtered ? ' matching the filter' : '';
+  if (counts.total === 0) return { reason: 'empty' as const, message: 'the board is empty; write tasks with write_task_list' };
+  const holders: Holder[] = (await selectHolders(db, projectId, 10)).map((h) => ({
+    id: h.id,
+    status: h.status,
+    ...(h.assignee ? { assignee: h.assignee } : {}),
+    ...(h.lease_expires_at && h.status === 'in_progress' ? { lease_expires_at: iso(h.lease_expires_at) } : {}),
+  }));
+  const chains = counts.pending > 0 ? await findBlockingChains(db, projectId) : [];
+  if (counts.ready > 0 && filtered) {
+    return { reason: 'waiting' as const, message: `no ready task${scope}; ${counts.ready} ready elsewhere (drop the filter)`, waiting_on: holders };
+  }
+  if (holders.length > 0) {
+    return {
+      reason: 'waiting' as const,
+      message: `no task ready${scope}; ${counts.in_progress + counts.review} in progress or review with other agents: wait and ask again`,
+      waiting_on: holders,
+      ...(chains.length ? { blocked_chains: chains } : {}),
+    };
+  }
+  if (counts.pending > 0) {
+    return {
+      reason: 'blocked' as const,
+      message: `deadlock: ${counts.pending} pending task(s) wait on failed, blocked or cancelled work; retry or cancel the task at the end of each chain`,
+      blocked_chains: chains,
+    };
+  }
+  return {
+    reason: 'all_done' as const,
+    message: `no work left: ${counts.completed} completed, ${counts.failed} failed, ${counts.blocked} blocked, ${counts.cancelled} cancelled`,
+  };
+}
+
+async function findBlockingChains(db: Db, projectId: string): Promise<string[]> {
+  const statuses = new Map((await selectUnfinishedStatuses(db, projectId)).map((r) => [r.id, r.status]));
+  const graph = new Map<string, string[]>();
+  for (const e of await selectProjectEdges(db, projectId)) {
+    if (statuses.has(e.task_id)) graph.set(e.task_id, [...(graph.get(e.task_id) ?? []), e.depends_on]);
+  }
+  return blockingChains(graph, statuses, 5).map((chain) =>
+    chain.map((id, i) => (i === chain.length - 1 ? `${id} (${statuses.get(id)})` : id)).join(' → '),
+  );
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { inject } from 'vitest';
+import { openStore, type Store } from '../../src/db/open.js';
+import { TaskBoard } from '../../src/tasks/board.js';
+
+export type EngineName = 'pglite' | 'postgres';
+
+/** PGlite always; the local Postgres too when TEST_DATABASE_URL is set. The same tests run on each. */
+export const engines: EngineName[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export async function openTestStore(engine: EngineName): Promise<Store> {
+  if (engine === 'postgres') return openStore(process.env.TEST_DATABASE_URL!, { poolMax: 20 });
+  const template = new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
+  return openStore('memory://', { loadDataDir: template });
+}
+
+export function testBoard(store: Store, leaseSeconds = 900) {
+  return new TaskBoard(store.db, { leaseSeconds });
+}
+
+/** Tests share a database per file and keep out of each other's way by project. */
+export const newProject = (label = 'p') => `${label}-${randomUUID().slice(0, 8)}`;
+
+/** The exact unmet_deps of every task, counted from scratch. */
+export async function recountMismatches(store: Store, project: string) {
+  const { rows } = await import('kysely').then(({ sql }) =>
+    sql<{ id: string; unmet_deps: number; actual: number }>`
+      select t.id, t.unmet_deps, (
+        select count(*)::int from task_dependencies d join tasks dep on dep.project_id = d.project_id and dep.id = d.depends_on
+        where d.project_id = t.project_id and d.task_id = t.id and dep.status <> 'completed') as actual
+      from tasks t where t.project_id = ${project}`.execute(store.db),
+  );
+  return rows.filter((r) => r.unmet_deps !== r.actual);
+}
