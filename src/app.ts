@@ -4,6 +4,7 @@ import { openStore, type Store } from './db/open.js';
 import { resolveDefaultProject } from './git/project-name.js';
 import type { Logger } from './log.js';
 import { TaskBoard } from './tasks/board.js';
+import { startReaper } from './tasks/reaper.js';
 
 export type App = {
   config: Config;
@@ -15,7 +16,13 @@ export type App = {
 };
 
 /** Opens the database, applies migrations and builds the engine: everything a transport needs. */
-export async function startApp(config: Config, log: Logger, cwd = process.cwd()): Promise<App> {
+export type StartOptions = {
+  /** Background work a serving process does (the lease reaper); one-shot commands leave it off. */
+  background?: boolean;
+  cwd?: string;
+};
+
+export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
   try {
     const applied = await migrateToLatest(store.db);
@@ -24,8 +31,9 @@ export async function startApp(config: Config, log: Logger, cwd = process.cwd())
     await store.close();
     throw err;
   }
-  const defaultProject = await resolveDefaultProject(config.project, cwd);
-  const board = new TaskBoard(store.db, { leaseSeconds: config.leaseSeconds });
+  const defaultProject = await resolveDefaultProject(config.project, options.cwd ?? process.cwd());
+  const board = new TaskBoard(store.db, { leaseSeconds: config.leaseSeconds, maxAttempts: config.maxAttempts });
+  const reaper = options.background ? startReaper(board, log, config.reapIntervalSeconds * 1000) : undefined;
   let closed = false;
   return {
     config,
@@ -36,6 +44,7 @@ export async function startApp(config: Config, log: Logger, cwd = process.cwd())
     close: async () => {
       if (closed) return;
       closed = true;
+      await reaper?.stop();
       await store.close();
     },
   };

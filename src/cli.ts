@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { FolderInUseError } from './db/folder-lock.js';
 import { openStore } from './db/open.js';
+import type { ProjectSettings } from './db/projects.js';
 import { createLogger } from './log.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
@@ -16,6 +17,8 @@ Usage:
   tasklane serve           serve MCP over stdio
   tasklane migrate         apply database migrations and exit
   tasklane status          print the board's counts for the project and exit
+  tasklane project [--lease-seconds N] [--max-attempts N]
+                           show or set the project's defaults for new claims and new tasks
   tasklane --help          this help
   tasklane --version       the version
 
@@ -28,7 +31,13 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, project: { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      project: { type: 'string' },
+      'lease-seconds': { type: 'string' },
+      'max-attempts': { type: 'string' },
+    },
   });
   const command = positionals[0] ?? 'serve';
   if (values.help || command === 'help') {
@@ -44,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'serve': {
-      const app = await startApp(config, log);
+      const app = await startApp(config, log, { background: true });
       log.info({ version: VERSION, transport: 'stdio', database: describe(app), project: app.defaultProject }, 'tasklane started');
       await serveStdio(app);
       return 0;
@@ -74,10 +83,38 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'project': {
+      const app = await startApp(config, log);
+      try {
+        const project = typeof values.project === 'string' ? values.project : app.defaultProject;
+        const settings = projectSettingsFrom(values);
+        const current = await app.board.setProjectSettings(project, settings);
+        process.stdout.write(`${project}: ${JSON.stringify(current)}\n`);
+      } finally {
+        await app.close();
+      }
+      return 0;
+    }
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;
   }
+}
+
+function projectSettingsFrom(values: Record<string, unknown>): ProjectSettings {
+  const settings: ProjectSettings = {};
+  const read = (flag: string, min: number, max: number) => {
+    const raw = values[flag];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`--${flag}: "${String(raw)}" is not an integer from ${min} to ${max}`);
+    return n;
+  };
+  const lease = read('lease-seconds', 10, 604_800);
+  const attempts = read('max-attempts', 1, 100);
+  if (lease !== undefined) settings.lease_seconds = lease;
+  if (attempts !== undefined) settings.max_attempts = attempts;
+  return settings;
 }
 
 function describe(app: App): string {

@@ -8,6 +8,8 @@ const envSchema = z.object({
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  TASKLANE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  TASKLANE_REAP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
 });
 
 export type Config = {
@@ -16,6 +18,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['TASKLANE_LOG_LEVEL'];
   leaseSeconds: number;
   pgPoolMax: number;
+  maxAttempts: number;
+  reapIntervalSeconds: number;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -36,5 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.TASKLANE_LOG_LEVEL,
     leaseSeconds: e.TASKLANE_LEASE_SECONDS,
     pgPoolMax: e.TASKLANE_PG_POOL_MAX,
+    maxAttempts: e.TASKLANE_MAX_ATTEMPTS,
+    reapIntervalSeconds: e.TASKLANE_REAP_INTERVAL_SECONDS,
   };
 }

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Db, TaskEventsTable } from './schema.js';
 
 export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
@@ -39,4 +39,22 @@ export async function selectLastNote(db: Db, projectId: string, taskId: string):
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst()) as NoteRow | undefined;
+}
+
+/** The agent's latest claim of a task or expiry of its lease there, whichever came last. */
+export async function selectLastHoldOf(db: Db, projectId: string, taskId: string, agent: string) {
+  return db
+    .selectFrom('task_events')
+    .select(['kind', 'at'])
+    .where('project_id', '=', projectId)
+    .where('task_id', '=', taskId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('actor', '=', agent), eb.or([eb('kind', '=', 'claimed'), eb('to_status', '=', 'in_progress')])]),
+        eb.and([eb('kind', '=', 'lease_expired'), eb(sql<string>`data->>'agent'`, '=', agent)]),
+      ]),
+    )
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
 export async function ensureProject(db: Db, projectId: string): Promise<void> {
@@ -6,4 +7,22 @@ export async function ensureProject(db: Db, projectId: string): Promise<void> {
     .values({ id: projectId, name: projectId })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
+}
+
+export type ProjectSettings = { lease_seconds?: number; max_attempts?: number };
+
+export async function selectProjectSettings(db: Db, projectId: string): Promise<ProjectSettings> {
+  const row = await db.selectFrom('projects').select('settings').where('id', '=', projectId).executeTakeFirst();
+  return (row?.settings ?? {}) as ProjectSettings;
+}
+
+export async function mergeProjectSettings(db: Db, projectId: string, settings: ProjectSettings): Promise<ProjectSettings> {
+  await ensureProject(db, projectId);
+  const row = await db
+    .updateTable('projects')
+    .set({ settings: sql<string>`settings || ${JSON.stringify(settings)}::jsonb` })
+    .where('id', '=', projectId)
+    .returning('settings')
+    .executeTakeFirstOrThrow();
+  return row.settings as ProjectSettings;
 }

@@ -1,36 +1,12 @@
 import { z } from 'zod';
 
 // Output shapes, as terse as the JSON Schemas they become in tools/list.
-const str = z.string().optional();
 const num = z.number();
 
-/**
- * The key fields of a task, typed; the others (title, details, module, phase, tags, estimates,
- * assignee, branch, commit_sha, result, times, notes) come as documented in the README.
- */
-export const taskOut = z
-  .object({
-    id: z.string(),
-    status: z.string(),
-    description: z.string(),
-    priority: num,
-    attempts: num,
-    dependencies: z.array(z.string()),
-    blocks: z.array(z.string()),
-  })
-  .loose();
+/** A task's identity and state, typed; its other fields (listed in the README) come along untyped. */
+export const taskOut = z.object({ id: z.string(), status: z.string() }).loose();
 
-export const countsOut = z.object({
-  total: num,
-  ready: num,
-  pending: num,
-  in_progress: num,
-  review: num,
-  completed: num,
-  failed: num,
-  blocked: num,
-  cancelled: num,
-});
+export const countsOut = z.record(z.string(), num);
 
 export const writeTaskListOut = {
   project: z.string(),
@@ -48,7 +24,7 @@ export const nextTaskOut = {
   claimed: z.boolean(),
   reason: z.enum(['all_done', 'waiting', 'blocked', 'empty']).optional(),
   message: z.string(),
-  waiting_on: z.array(z.object({ id: z.string(), status: z.string(), assignee: str, lease_expires_at: str })).optional(),
+  waiting_on: z.array(z.object({ id: z.string() }).loose()).optional(),
   blocked_chains: z.array(z.string()).optional(),
   counts: countsOut,
 };
@@ -85,5 +61,13 @@ export const updateTaskOut = {
   project: z.string(),
   task: taskOut,
   changed: z.array(z.string()),
+  message: z.string(),
+};
+
+export const heartbeatOut = {
+  project: z.string(),
+  task_id: z.string(),
+  status: z.string(),
+  lease_expires_at: z.string(),
   message: z.string(),
 };

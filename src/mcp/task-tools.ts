@@ -1,8 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Logger } from '../log.js';
 import type { TaskBoard } from '../tasks/board.js';
-import { breakdownInput, markStatusInput, nextTaskInput, updateTaskInput, writeTaskListInput } from '../tasks/inputs.js';
-import { breakdownOut, markStatusOut, nextTaskOut, updateTaskOut, writeTaskListOut } from './output-schemas.js';
+import { breakdownInput, heartbeatInput, markStatusInput, nextTaskInput, updateTaskInput, writeTaskListInput } from '../tasks/inputs.js';
+import { breakdownOut, heartbeatOut, markStatusOut, nextTaskOut, updateTaskOut, writeTaskListOut } from './output-schemas.js';
 import { renderBreakdown, renderNextTask, renderTask, renderWrite } from './render.js';
 import { runTool } from './tool-result.js';
 
@@ -97,6 +97,20 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     async (args) => {
       const p = project(args.project);
       return runTool(log, 'update_task', p, () => board.updateTask(p, { ...args, agent: agent(args.agent) ?? undefined }), (r) => `${r.message}\n${renderTask(r.task)}`);
+    },
+  );
+
+  server.registerTool(
+    'heartbeat',
+    {
+      description: 'Extend the lease on a task you hold (only its holder may), optionally with a note. Call it well before lease_expires_at.',
+      inputSchema: heartbeatInput,
+      outputSchema: heartbeatOut,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    async (args) => {
+      const p = project(args.project);
+      return runTool(log, 'heartbeat', p, () => board.heartbeat(p, args), (r) => r.message);
     },
   );
 }

@@ -2,13 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { readTaskBreakdown } from './breakdown.js';
-import type { BreakdownInput, MarkStatusInput, NextTaskInput, UpdateTaskInput, WriteTaskListInput } from './inputs.js';
+import { mergeProjectSettings, type ProjectSettings } from '../db/projects.js';
+import { heartbeat, leaseSecondsFor, reapExpiredLeases } from './leases.js';
+import type { BreakdownInput, HeartbeatInput, MarkStatusInput, NextTaskInput, UpdateTaskInput, WriteTaskListInput } from './inputs.js';
 import { markTaskStatus } from './mark-status.js';
 import { nextTask } from './next-task.js';
 import { updateTask } from './update-task.js';
 import { writeTaskList } from './write-task-list.js';
 
-export type BoardOptions = { leaseSeconds: number };
+export type BoardOptions = { leaseSeconds: number; maxAttempts?: number };
 
 /** The task engine: every operation is one transaction; it knows nothing of MCP. */
 export class TaskBoard {
@@ -18,15 +20,15 @@ export class TaskBoard {
   ) {}
 
   writeTaskList(project: string, input: Omit<WriteTaskListInput, 'project'>, actor: string | null = null) {
-    return inTransaction(this.db, (trx) => writeTaskList(trx, project, input, actor));
+    return inTransaction(this.db, (trx) => writeTaskList(trx, project, input, actor, this.options.maxAttempts));
   }
 
   nextTask(project: string, input: Omit<NextTaskInput, 'project'> = {}) {
-    return inTransaction(this.db, (trx) =>
+    return inTransaction(this.db, async (trx) =>
       nextTask(trx, project, {
         agent: input.agent ?? null,
         claim: input.claim ?? true,
-        leaseSeconds: input.lease_seconds ?? this.options.leaseSeconds,
+        leaseSeconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds),
         phase: input.phase,
         module: input.module,
         tags: input.tags,
@@ -36,9 +38,28 @@ export class TaskBoard {
   }
 
   markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'>) {
-    return inTransaction(this.db, (trx) =>
-      markTaskStatus(trx, project, { ...input, agent: input.agent ?? null, leaseSeconds: this.options.leaseSeconds }),
+    return inTransaction(this.db, async (trx) =>
+      markTaskStatus(trx, project, {
+        ...input,
+        agent: input.agent ?? null,
+        leaseSeconds: await leaseSecondsFor(trx, project, undefined, this.options.leaseSeconds),
+      }),
     );
+  }
+
+  heartbeat(project: string, input: Omit<HeartbeatInput, 'project'>) {
+    return inTransaction(this.db, async (trx) =>
+      heartbeat(trx, project, { ...input, lease_seconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds) }),
+    );
+  }
+
+  /** Returns expired leases to the pool now (the reaper calls this every few seconds). */
+  reapExpiredLeases() {
+    return inTransaction(this.db, (trx) => reapExpiredLeases(trx));
+  }
+
+  setProjectSettings(project: string, settings: ProjectSettings) {
+    return inTransaction(this.db, (trx) => mergeProjectSettings(trx, project, settings));
   }
 
   readTaskBreakdown(project: string, input: Omit<BreakdownInput, 'project'> = {}) {

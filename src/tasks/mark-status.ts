@@ -4,6 +4,7 @@ import { insertEvents, selectLastNote } from '../db/events.js';
 import type { Db } from '../db/schema.js';
 import { selectTask, shiftDependentsUnmet, type TaskPatch, updateTask } from '../db/tasks.js';
 import { DomainError, taskNotFound } from './errors.js';
+import { lostLeaseError } from './leases.js';
 import type { MarkStatusInput } from './inputs.js';
 import { parseStatus, type Status } from './status.js';
 import { taskView, type TaskView } from './task-view.js';
@@ -26,6 +27,13 @@ export async function markTaskStatus(db: Db, projectId: string, input: Options):
   const from = row.status as Status;
   const agent = input.agent;
 
+  if (input.expected_version !== undefined && input.expected_version !== row.version) {
+    throw new DomainError('conflict', `expected_version: ${row.id} is at version ${row.version}, not ${input.expected_version}; read it again and decide anew`);
+  }
+  if (!input.force && agent && to !== 'in_progress') {
+    const lost = await lostLeaseError(db, projectId, row.id, agent, from, row.assignee);
+    if (lost) throw lost;
+  }
   if (!input.force) {
     if (to === 'in_progress' && from === 'in_progress' && row.assignee && agent && row.assignee !== agent) {
       throw new DomainError(

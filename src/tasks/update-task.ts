@@ -11,7 +11,7 @@ import { taskView, type TaskView } from './task-view.js';
 
 export type UpdateTaskResult = { project: string; task: TaskView; changed: string[]; message: string };
 
-const EDITABLE = ['title', 'description', 'details', 'priority', 'tags', 'phase', 'module', 'estimated_complexity', 'estimate_tokens'] as const;
+const EDITABLE = ['title', 'description', 'details', 'priority', 'tags', 'phase', 'module', 'estimated_complexity', 'estimate_tokens', 'max_attempts'] as const;
 
 export async function updateTask(db: Db, projectId: string, input: Omit<UpdateTaskInput, 'project'>, actor: string | null): Promise<UpdateTaskResult> {
   const row = await selectTask(db, projectId, input.task_id, true);

@@ -1,7 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import { deleteEdges, insertEdges, selectProjectEdges } from '../db/dependencies.js';
 import { insertEvents, selectNotes, type NewEvent } from '../db/events.js';
-import { ensureProject } from '../db/projects.js';
+import { ensureProject, selectProjectSettings } from '../db/projects.js';
 import type { Db, TaskRow, TasksTable } from '../db/schema.js';
 import { deleteTasks, insertTasks, recountUnmetDeps, selectAllTasks, updateTask } from '../db/tasks.js';
 import { DomainError } from './errors.js';
@@ -21,7 +21,7 @@ export type WriteTaskListResult = {
 
 const KNOWN_FIELDS = new Set([
   'id', 'title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'dependencies',
-  'estimated_complexity', 'estimate_tokens', 'status', 'started_at', 'completed_at', 'result', 'attempts', 'notes',
+  'estimated_complexity', 'estimate_tokens', 'max_attempts', 'status', 'started_at', 'completed_at', 'result', 'attempts', 'notes',
 ]);
 
 type Prepared = {
@@ -33,7 +33,7 @@ type Prepared = {
   metadata: Record<string, unknown>;
 };
 
-const DESCRIPTIVE = ['title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'estimated_complexity', 'estimate_tokens'] as const;
+const DESCRIPTIVE = ['title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'estimated_complexity', 'estimate_tokens', 'max_attempts'] as const;
 type DescriptiveField = (typeof DESCRIPTIVE)[number];
 
 /** Reads one input task; every problem found is pushed to problems with its path. */
@@ -95,6 +95,7 @@ export async function writeTaskList(
   projectId: string,
   input: Pick<WriteTaskListInput, 'tasks' | 'mode'>,
   actor: string | null,
+  defaultMaxAttempts = 3,
 ): Promise<WriteTaskListResult> {
   const mode = input.mode ?? 'merge';
   const now = new Date();
@@ -139,6 +140,7 @@ export async function writeTaskList(
   }
 
   await ensureProject(db, projectId);
+  const maxAttempts = (await selectProjectSettings(db, projectId)).max_attempts ?? defaultMaxAttempts;
   const listed = new Set(prepared.map((p) => p.input.id));
   const removed = mode === 'replace' ? [...existing.keys()].filter((id) => !listed.has(id)) : [];
   await deleteTasks(db, projectId, removed);
@@ -159,6 +161,7 @@ export async function writeTaskList(
       priority: (p.fields.priority as number | undefined) ?? DEFAULT_PRIORITY,
       estimated_complexity: p.input.estimated_complexity ?? null,
       estimate_tokens: p.input.estimate_tokens ?? null,
+      max_attempts: p.input.max_attempts ?? maxAttempts,
       used_tokens: null,
       assignee: null,
       branch: null,
