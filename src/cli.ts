@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { type App, startApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { FolderInUseError } from './db/folder-lock.js';
 import { openStore } from './db/open.js';
 import type { ProjectSettings } from './db/projects.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
@@ -68,9 +68,8 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    case 'status': {
-      const app = await startApp(config, log);
-      try {
+    case 'status':
+      return withApp(config, log, async (app) => {
         const project = typeof values.project === 'string' ? values.project : app.defaultProject;
         const r = await app.board.readTaskBreakdown(project, { limit: 1 });
         process.stdout.write(
@@ -78,26 +77,27 @@ async function main(argv: string[]): Promise<number> {
             `in progress ${r.in_progress_count}, review ${r.review_count}, completed ${r.completed_count}, failed ${r.failed_count}, ` +
             `blocked ${r.blocked_count}, cancelled ${r.cancelled_count}\n`,
         );
-      } finally {
-        await app.close();
-      }
-      return 0;
-    }
-    case 'project': {
-      const app = await startApp(config, log);
-      try {
+      });
+    case 'project':
+      return withApp(config, log, async (app) => {
         const project = typeof values.project === 'string' ? values.project : app.defaultProject;
-        const settings = projectSettingsFrom(values);
-        const current = await app.board.setProjectSettings(project, settings);
+        const current = await app.board.setProjectSettings(project, projectSettingsFrom(values));
         process.stdout.write(`${project}: ${JSON.stringify(current)}\n`);
-      } finally {
-        await app.close();
-      }
-      return 0;
-    }
+      });
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;
+  }
+}
+
+/** Runs a one-shot command against the board, closing the database after it. */
+async function withApp(config: Config, log: Logger, run: (app: App) => Promise<void>): Promise<number> {
+  const app = await startApp(config, log);
+  try {
+    await run(app);
+    return 0;
+  } finally {
+    await app.close();
   }
 }
 

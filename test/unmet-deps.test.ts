@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/db/open.js';
-import type { TaskBoard } from '../src/tasks/board.js';
-import { engines, newProject, openTestStore, recountMismatches, testBoard } from './helpers/engines.js';
+import { describe, expect, it } from 'vitest';
+import { engines, newProject, recountMismatches, useTestBoard } from './helpers/engines.js';
 
 /** A small seeded generator, so that a failure can be replayed. */
 function rng(seed: number) {
@@ -12,13 +10,7 @@ function rng(seed: number) {
 }
 
 describe.each(engines)('unmet_deps stays exact on %s', (engine) => {
-  let store: Store;
-  let board: TaskBoard;
-  beforeAll(async () => {
-    store = await openTestStore(engine);
-    board = testBoard(store);
-  });
-  afterAll(() => store?.close());
+  const ctx = useTestBoard(engine);
 
   it.each([1, 2, 3])('after random completes, reopens and dependency edits (seed %i)', async (seed) => {
     const random = rng(seed);
@@ -31,21 +23,21 @@ describe.each(engines)('unmet_deps stays exact on %s', (engine) => {
       description: `task ${i}`,
       dependencies: Array.from({ length: i }, (_, j) => `T${j}`).filter(() => random() < 0.15),
     }));
-    await board.writeTaskList(p, { tasks });
+    await ctx.board.writeTaskList(p, { tasks });
     const statuses = ['completed', 'completed', 'pending', 'failed', 'in_progress', 'review', 'cancelled'];
     for (let step = 0; step < 150; step++) {
       const i = Math.floor(random() * n);
       const roll = random();
       if (roll < 0.65) {
-        await board.markTaskStatus(p, { task_id: `T${i}`, status: pick(statuses), agent: 'w', force: true });
+        await ctx.board.markTaskStatus(p, { task_id: `T${i}`, status: pick(statuses), agent: 'w', force: true });
       } else if (roll < 0.9) {
         const deps = Array.from({ length: i }, (_, j) => `T${j}`).filter(() => random() < 0.2);
-        await board.updateTask(p, { task_id: `T${i}`, dependencies: deps });
+        await ctx.board.updateTask(p, { task_id: `T${i}`, dependencies: deps });
       } else {
-        await board.nextTask(p, { agent: 'w' });
+        await ctx.board.nextTask(p, { agent: 'w' });
       }
-      if (step % 25 === 0) expect(await recountMismatches(store, p)).toEqual([]);
+      if (step % 25 === 0) expect(await recountMismatches(ctx.store, p)).toEqual([]);
     }
-    expect(await recountMismatches(store, p)).toEqual([]);
+    expect(await recountMismatches(ctx.store, p)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openStore, type Store } from '../../src/db/open.js';
 import { TaskBoard } from '../../src/tasks/board.js';
 
@@ -32,4 +32,15 @@ export async function recountMismatches(store: Store, project: string) {
       from tasks t where t.project_id = ${project}`.execute(store.db),
   );
   return rows.filter((r) => r.unmet_deps !== r.actual);
+}
+
+/** Opens one store and board for the enclosing describe block, closed after it. */
+export function useTestBoard(engine: EngineName) {
+  const ctx = {} as { store: Store; board: TaskBoard };
+  beforeAll(async () => {
+    ctx.store = await openTestStore(engine);
+    ctx.board = testBoard(ctx.store);
+  });
+  afterAll(() => ctx.store?.close());
+  return ctx;
 }
