@@ -219,6 +219,34 @@ describe.each(engines)('task engine on %s', (engine) => {
     await rejects(board.writeTaskList(p, { mode: 'replace', tasks: [] }), 'invalid_input', /remove every task/);
   });
 
+  it("takes the input's status fields for existing tasks only with progress: 'take', keeping unmet_deps exact", async () => {
+    const p = newProject();
+    await board.writeTaskList(p, { tasks: [{ id: 'A', description: 'a' }, { id: 'B', description: 'b', dependencies: ['A'] }, { id: 'C', description: 'c', dependencies: ['A'] }] });
+    const done = { id: 'A', description: 'a', status: 'done', completed_at: '2026-01-02T03:04:05Z', result: 'ok', branch: 'feat/a', assignee: 'w9' };
+    const kept = await board.writeTaskList(p, { tasks: [done] });
+    expect(kept).toMatchObject({ updated: 0, unchanged: 1 });
+    expect((await board.readTaskBreakdown(p)).tasks.find((t) => t.id === 'A')).toMatchObject({ status: 'pending' });
+    const taken = await board.writeTaskList(p, { tasks: [done] }, 'importer', { progress: 'take' });
+    expect(taken).toMatchObject({ updated: 1 });
+    const a = (await board.readTaskBreakdown(p)).tasks.find((t) => t.id === 'A')!;
+    expect(a).toMatchObject({ status: 'completed', completed_at: '2026-01-02T03:04:05.000Z', result: 'ok', branch: 'feat/a', assignee: 'w9' });
+    // B and C are not in the second list, yet they became ready: their unmet_deps follow A
+    expect((await board.readTaskBreakdown(p, { status: 'ready' })).tasks.map((t) => t.id)).toEqual(['B', 'C']);
+    expect(await recountMismatches(store, p)).toEqual([]);
+    expect(await board.writeTaskList(p, { tasks: [done] }, 'importer', { progress: 'take' })).toMatchObject({ updated: 0, unchanged: 1 });
+    await board.writeTaskList(p, { tasks: [{ id: 'A', description: 'a', status: 'pending' }] }, 'importer', { progress: 'take' });
+    expect((await board.readTaskBreakdown(p, { status: 'ready' })).tasks.map((t) => t.id)).toEqual(['A']);
+    expect(await recountMismatches(store, p)).toEqual([]);
+  });
+
+  it('does not repeat a note given without a time when the same list is written again', async () => {
+    const p = newProject();
+    const list = { tasks: [{ id: 'A', description: 'a', notes: ['remember the flag'] }] };
+    await board.writeTaskList(p, list);
+    expect(await board.writeTaskList(p, list)).toMatchObject({ updated: 0 });
+    expect((await board.readTaskBreakdown(p, { include_notes: true })).tasks[0].notes!.map((n) => n.note)).toEqual(['remember the flag']);
+  });
+
   it('edits a task with update_task, keeping unmet_deps exact and guarding versions', async () => {
     const p = newProject();
     await board.writeTaskList(p, {
