@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openStore, type Store } from './db/open.js';
 import { resolveDefaultProject } from './git/project-name.js';
+import { type GitRef, workingTreeRef } from './git/working-tree.js';
 import type { Logger } from './log.js';
 import { TaskBoard } from './tasks/board.js';
 
@@ -11,6 +12,8 @@ export type App = {
   board: TaskBoard;
   log: Logger;
   defaultProject: string;
+  /** With TASKLANE_GIT_AUTO: the branch and commit of the working tree, for status changes that name none. */
+  gitRef?: () => Promise<GitRef>;
   close(): Promise<void>;
 };
 
@@ -33,6 +36,7 @@ export async function startApp(config: Config, log: Logger, cwd = process.cwd())
     board,
     log,
     defaultProject,
+    gitRef: config.gitAuto ? () => workingTreeRef(cwd) : undefined,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -6,6 +6,9 @@ import { migrateToLatest } from './db/migrate.js';
 import { FolderInUseError } from './db/folder-lock.js';
 import { openStore } from './db/open.js';
 import { createLogger } from './log.js';
+import { exportCommand, importCommand, UsageError } from './tracker-commands.js';
+import { NotARepositoryError } from './git/commit-file.js';
+import { DomainError } from './tasks/errors.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
@@ -16,11 +19,16 @@ Usage:
   tasklane serve           serve MCP over stdio
   tasklane migrate         apply database migrations and exit
   tasklane status          print the board's counts for the project and exit
+  tasklane import FILE     import a tracker (task-breakdown.json, tasks.md, TASK-STATUS.md, TODO.md)
+                           [--project P] [--format json|tasks-md|task-status|todo] [--dry-run]
+  tasklane export          print the board as a tracker [--project P] [--format md|json|tasks-md]
+                           [--out FILE] [--commit: commit FILE with git, never pushing]
   tasklane --help          this help
   tasklane --version       the version
 
 Settings come from the environment (see README): TASKLANE_DATABASE_URL (postgres://…, a folder,
-or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS.
+or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS,
+TASKLANE_GIT_AUTO.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,7 +36,15 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, project: { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      project: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      commit: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+    },
   });
   const command = positionals[0] ?? 'serve';
   if (values.help || command === 'help') {
@@ -74,11 +90,26 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'import':
+    case 'export': {
+      const app = await startApp(config, log);
+      try {
+        const project = typeof values.project === 'string' ? values.project : app.defaultProject;
+        const options = { format: str(values.format), out: str(values.out), commit: values.commit === true, dryRun: values['dry-run'] === true };
+        const report = command === 'import' ? await importCommand(app, project, positionals[1], options) : await exportCommand(app, project, options);
+        process.stdout.write(report);
+      } finally {
+        await app.close();
+      }
+      return 0;
+    }
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;
   }
 }
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 function describe(app: App): string {
   return app.store.engine === 'postgres' ? `postgres ${app.store.location}` : `pglite ${app.store.location}`;
@@ -87,7 +118,11 @@ function describe(app: App): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    const expected = err instanceof FolderInUseError || err instanceof ConfigError;
+    const expected = err instanceof FolderInUseError || err instanceof ConfigError || err instanceof UsageError || err instanceof NotARepositoryError;
+    if (err instanceof DomainError) {
+      process.stderr.write(`tasklane: ${err.code}: ${err.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`tasklane: ${expected ? err.message : (err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   },

@@ -8,7 +8,11 @@ const envSchema = z.object({
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  TASKLANE_GIT_AUTO: z.enum(['0', '1', 'true', 'false']).default('0'),
 });
+
+/** Every environment variable tasklane reads: the one list a setting is added to. */
+export const SETTING_NAMES = Object.keys(envSchema.shape);
 
 export type Config = {
   databaseUrl: string;
@@ -16,6 +20,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['TASKLANE_LOG_LEVEL'];
   leaseSeconds: number;
   pgPoolMax: number;
+  /** Fill branch and commit_sha of status changes from the working tree when the caller gives none. */
+  gitAuto: boolean;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -36,5 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.TASKLANE_LOG_LEVEL,
     leaseSeconds: e.TASKLANE_LEASE_SECONDS,
     pgPoolMax: e.TASKLANE_PG_POOL_MAX,
+    gitAuto: e.TASKLANE_GIT_AUTO === '1' || e.TASKLANE_GIT_AUTO === 'true',
   };
 }

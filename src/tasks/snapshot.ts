@@ -1,7 +1,7 @@
 import { selectLinks } from '../db/dependencies.js';
 import { selectEvents, selectNotes } from '../db/events.js';
 import type { Db } from '../db/schema.js';
-import { selectAllTasks } from '../db/tasks.js';
+import { selectAllTasks, selectTasksByIds } from '../db/tasks.js';
 import { taskView, type TaskView } from './task-view.js';
 
 export type SnapshotTask = TaskView & { notes: NonNullable<TaskView['notes']>; metadata: Record<string, unknown> };
@@ -19,7 +19,7 @@ export type SnapshotEvent = {
 export type Snapshot = { project: string; generated_at: string; tasks: SnapshotTask[]; events: SnapshotEvent[] };
 
 export async function readSnapshot(db: Db, projectId: string, taskIds?: string[]): Promise<Snapshot> {
-  const rows = (await selectAllTasks(db, projectId)).filter((r) => !taskIds || taskIds.includes(r.id));
+  const rows = taskIds ? await selectTasksByIds(db, projectId, taskIds) : await selectAllTasks(db, projectId);
   const ids = rows.map((r) => r.id);
   const links = await selectLinks(db, projectId, ids);
   const notes = await selectNotes(db, projectId, ids);
