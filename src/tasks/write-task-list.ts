@@ -120,8 +120,8 @@ function changedFields(row: TaskRow, fields: Prepared['fields']): Updateable<Tas
   return patch as Updateable<TasksTable>;
 }
 
-const sameValue = (a: unknown, b: unknown) =>
-  a instanceof Date || b instanceof Date ? (a == null ? null : new Date(a as Date).getTime()) === (b == null ? null : new Date(b as Date).getTime()) : a === b;
+const timeOf = (v: unknown) => (v == null ? null : new Date(v as Date | string).getTime());
+const sameValue = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? timeOf(a) === timeOf(b) : a === b);
 
 /** The status fields the input gives that differ from the row (progress: 'take'). */
 function takenProgress(row: TaskRow, p: Prepared, now: Date): Updateable<TasksTable> {
