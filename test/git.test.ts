@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gitProjectName, resolveDefaultProject } from '../src/git/project-name.js';
 import { workingTreeRef } from '../src/git/working-tree.js';
 import { sameTracker, statusCommitMessage } from '../src/trackers/status-commit-message.js';
 import { sample } from './helpers/formats.js';
@@ -24,6 +25,20 @@ describe('git helpers', () => {
     expect(await workingTreeRef(repo)).toEqual({ branch: 'work', commit_sha: git(repo, 'rev-parse', 'HEAD') });
     git(repo, 'checkout', '-q', '--detach');
     expect(await workingTreeRef(repo)).toEqual({ commit_sha: git(repo, 'rev-parse', 'HEAD') });
+  });
+
+  it('names the project after the repository folder, the same from every worktree', async () => {
+    const repo = path.join(root, 'billing-service');
+    fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'config', 'user.name', 'T');
+    git(repo, 'config', 'user.email', 't@tasklane.invalid');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'init');
+    git(repo, 'worktree', 'add', '-q', path.join(root, 'elsewhere-wt'), '-b', 'feature');
+    expect(await gitProjectName(path.join(repo, 'src'))).toBe('billing-service');
+    expect(await gitProjectName(path.join(root, 'elsewhere-wt'))).toBe('billing-service');
+    expect(await resolveDefaultProject(undefined, os.tmpdir())).toBe('default');
+    expect(await resolveDefaultProject('set', repo)).toBe('set');
   });
 
   it('names the one task whose status changed, else says sync', () => {
