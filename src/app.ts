@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openStore, type Store } from './db/open.js';
 import { resolveDefaultProject } from './git/project-name.js';
+import { type GitRef, workingTreeRef } from './git/working-tree.js';
 import type { Logger } from './log.js';
 import { TaskBoard } from './tasks/board.js';
 import { startReaper } from './tasks/reaper.js';
@@ -12,6 +13,8 @@ export type App = {
   board: TaskBoard;
   log: Logger;
   defaultProject: string;
+  /** With TASKLANE_GIT_AUTO: the branch and commit of the working tree, for status changes that name none. */
+  gitRef?: () => Promise<GitRef>;
   close(): Promise<void>;
 };
 
@@ -31,7 +34,8 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     await store.close();
     throw err;
   }
-  const defaultProject = await resolveDefaultProject(config.project, options.cwd ?? process.cwd());
+  const cwd = options.cwd ?? process.cwd();
+  const defaultProject = await resolveDefaultProject(config.project, cwd);
   const board = new TaskBoard(store.db, { leaseSeconds: config.leaseSeconds, maxAttempts: config.maxAttempts });
   const reaper = options.background ? startReaper(board, log, config.reapIntervalSeconds * 1000) : undefined;
   let closed = false;
@@ -41,6 +45,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     board,
     log,
     defaultProject,
+    gitRef: config.gitAuto ? () => workingTreeRef(cwd) : undefined,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -7,6 +7,9 @@ import { FolderInUseError } from './db/folder-lock.js';
 import { openStore } from './db/open.js';
 import type { ProjectSettings } from './db/projects.js';
 import { createLogger, type Logger } from './log.js';
+import { exportCommand, importCommand, UsageError } from './tracker-commands.js';
+import { NotARepositoryError } from './git/commit-file.js';
+import { DomainError } from './tasks/errors.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
@@ -19,11 +22,16 @@ Usage:
   tasklane status          print the board's counts for the project and exit
   tasklane project [--lease-seconds N] [--max-attempts N]
                            show or set the project's defaults for new claims and new tasks
+  tasklane import FILE     import a tracker (task-breakdown.json, tasks.md, TASK-STATUS.md, TODO.md)
+                           [--project P] [--format json|tasks-md|task-status|todo] [--dry-run]
+  tasklane export          print the board as a tracker [--project P] [--format md|json|tasks-md]
+                           [--out FILE] [--commit: commit FILE with git, never pushing]
   tasklane --help          this help
   tasklane --version       the version
 
 Settings come from the environment (see README): TASKLANE_DATABASE_URL (postgres://…, a folder,
-or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS.
+or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS,
+TASKLANE_GIT_AUTO.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -37,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
       project: { type: 'string' },
       'lease-seconds': { type: 'string' },
       'max-attempts': { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      commit: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -84,6 +96,14 @@ async function main(argv: string[]): Promise<number> {
         const current = await app.board.setProjectSettings(project, projectSettingsFrom(values));
         process.stdout.write(`${project}: ${JSON.stringify(current)}\n`);
       });
+    case 'import':
+    case 'export':
+      return withApp(config, log, async (app) => {
+        const project = typeof values.project === 'string' ? values.project : app.defaultProject;
+        const options = { format: str(values.format), out: str(values.out), commit: values.commit === true, dryRun: values['dry-run'] === true };
+        const report = command === 'import' ? await importCommand(app, project, positionals[1], options) : await exportCommand(app, project, options);
+        process.stdout.write(report);
+      });
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;
@@ -116,6 +136,7 @@ function projectSettingsFrom(values: Record<string, unknown>): ProjectSettings {
   if (attempts !== undefined) settings.max_attempts = attempts;
   return settings;
 }
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 function describe(app: App): string {
   return app.store.engine === 'postgres' ? `postgres ${app.store.location}` : `pglite ${app.store.location}`;
@@ -124,7 +145,11 @@ function describe(app: App): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    const expected = err instanceof FolderInUseError || err instanceof ConfigError;
+    const expected = err instanceof FolderInUseError || err instanceof ConfigError || err instanceof UsageError || err instanceof NotARepositoryError;
+    if (err instanceof DomainError) {
+      process.stderr.write(`tasklane: ${err.code}: ${err.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`tasklane: ${expected ? err.message : (err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   },

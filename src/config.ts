@@ -10,7 +10,11 @@ const envSchema = z.object({
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   TASKLANE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   TASKLANE_REAP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+  TASKLANE_GIT_AUTO: z.enum(['0', '1', 'true', 'false']).default('0'),
 });
+
+/** Every environment variable tasklane reads: the one list a setting is added to. */
+export const SETTING_NAMES = Object.keys(envSchema.shape);
 
 export type Config = {
   databaseUrl: string;
@@ -20,6 +24,8 @@ export type Config = {
   pgPoolMax: number;
   maxAttempts: number;
   reapIntervalSeconds: number;
+  /** Fill branch and commit_sha of status changes from the working tree when the caller gives none. */
+  gitAuto: boolean;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -42,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolMax: e.TASKLANE_PG_POOL_MAX,
     maxAttempts: e.TASKLANE_MAX_ATTEMPTS,
     reapIntervalSeconds: e.TASKLANE_REAP_INTERVAL_SECONDS,
+    gitAuto: e.TASKLANE_GIT_AUTO === '1' || e.TASKLANE_GIT_AUTO === 'true',
   };
 }

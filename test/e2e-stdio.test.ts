@@ -30,7 +30,7 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
 
   it('lists every tool with a description, schemas and annotations, in under 3,000 tokens', async () => {
     const { tools } = await session.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_next_task', 'heartbeat', 'mark_task_status', 'read_task_breakdown', 'update_task', 'write_task_list']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_next_task', 'heartbeat', 'import_tracker', 'mark_task_status', 'read_task_breakdown', 'update_task', 'write_task_list']);
     for (const t of tools) {
       expect(t.description!.length).toBeGreaterThan(40);
       expect(t.outputSchema).toBeDefined();

@@ -211,6 +211,34 @@ describe.each(engines)('task engine on %s', (engine) => {
     await rejects(ctx.board.writeTaskList(p, { mode: 'replace', tasks: [] }), 'invalid_input', /remove every task/);
   });
 
+  it("takes the input's status fields for existing tasks only with progress: 'take', keeping unmet_deps exact", async () => {
+    const p = newProject();
+    await ctx.board.writeTaskList(p, { tasks: [{ id: 'A', description: 'a' }, { id: 'B', description: 'b', dependencies: ['A'] }, { id: 'C', description: 'c', dependencies: ['A'] }] });
+    const done = { id: 'A', description: 'a', status: 'done', completed_at: '2026-01-02T03:04:05Z', result: 'ok', branch: 'feat/a', assignee: 'w9' };
+    const kept = await ctx.board.writeTaskList(p, { tasks: [done] });
+    expect(kept).toMatchObject({ updated: 0, unchanged: 1 });
+    expect((await ctx.board.readTaskBreakdown(p)).tasks.find((t) => t.id === 'A')).toMatchObject({ status: 'pending' });
+    const taken = await ctx.board.writeTaskList(p, { tasks: [done] }, 'importer', { progress: 'take' });
+    expect(taken).toMatchObject({ updated: 1 });
+    const a = (await ctx.board.readTaskBreakdown(p)).tasks.find((t) => t.id === 'A')!;
+    expect(a).toMatchObject({ status: 'completed', completed_at: '2026-01-02T03:04:05.000Z', result: 'ok', branch: 'feat/a', assignee: 'w9' });
+    // B and C are not in the second list, yet they became ready: their unmet_deps follow A
+    expect((await ctx.board.readTaskBreakdown(p, { status: 'ready' })).tasks.map((t) => t.id)).toEqual(['B', 'C']);
+    expect(await recountMismatches(ctx.store, p)).toEqual([]);
+    expect(await ctx.board.writeTaskList(p, { tasks: [done] }, 'importer', { progress: 'take' })).toMatchObject({ updated: 0, unchanged: 1 });
+    await ctx.board.writeTaskList(p, { tasks: [{ id: 'A', description: 'a', status: 'pending' }] }, 'importer', { progress: 'take' });
+    expect((await ctx.board.readTaskBreakdown(p, { status: 'ready' })).tasks.map((t) => t.id)).toEqual(['A']);
+    expect(await recountMismatches(ctx.store, p)).toEqual([]);
+  });
+
+  it('does not repeat a note given without a time when the same list is written again', async () => {
+    const p = newProject();
+    const list = { tasks: [{ id: 'A', description: 'a', notes: ['remember the flag'] }] };
+    await ctx.board.writeTaskList(p, list);
+    expect(await ctx.board.writeTaskList(p, list)).toMatchObject({ updated: 0 });
+    expect((await ctx.board.readTaskBreakdown(p, { include_notes: true })).tasks[0].notes!.map((n) => n.note)).toEqual(['remember the flag']);
+  });
+
   it('edits a task with update_task, keeping unmet_deps exact and guarding versions', async () => {
     const p = newProject();
     await ctx.board.writeTaskList(p, {

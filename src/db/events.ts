@@ -58,3 +58,24 @@ export async function selectLastHoldOf(db: Db, projectId: string, taskId: string
     .limit(1)
     .executeTakeFirst();
 }
+
+export type EventRow = {
+  task_id: string;
+  at: Date;
+  actor: string | null;
+  kind: string;
+  from_status: string | null;
+  to_status: string | null;
+  note: string | null;
+};
+
+/** Every event of a project (or of some tasks) in time order: a tracker's change log. */
+export async function selectEvents(db: Db, projectId: string, taskIds?: string[]): Promise<EventRow[]> {
+  if (taskIds && taskIds.length === 0) return [];
+  let query = db
+    .selectFrom('task_events')
+    .select(['task_id', 'at', 'actor', 'kind', 'from_status', 'to_status', 'note'])
+    .where('project_id', '=', projectId);
+  if (taskIds) query = query.where('task_id', 'in', taskIds);
+  return query.orderBy('at').orderBy('id').execute();
+}

@@ -19,6 +19,11 @@ export async function selectAllTasks(db: Db, projectId: string): Promise<TaskRow
   return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).orderBy('seq').execute();
 }
 
+export async function selectTasksByIds(db: Db, projectId: string, taskIds: string[]): Promise<TaskRow[]> {
+  if (taskIds.length === 0) return [];
+  return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', 'in', taskIds).orderBy('seq').execute();
+}
+
 export type TaskPageFilter = { status?: string; ready?: boolean; phase?: string; limit: number; offset: number };
 
 export async function selectTaskPage(db: Db, projectId: string, filter: TaskPageFilter): Promise<TaskRow[]> {

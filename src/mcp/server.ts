@@ -1,10 +1,14 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { GitRef } from '../git/working-tree.js';
 import type { Logger } from '../log.js';
 import type { TaskBoard } from '../tasks/board.js';
 import { VERSION } from '../version.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
 import { registerTaskTools } from './task-tools.js';
+import { registerTrackerTools } from './tracker-tools.js';
 
-export type ServerDeps = { board: TaskBoard; log: Logger; defaultProject: string };
+export type ServerDeps = { board: TaskBoard; log: Logger; defaultProject: string; gitRef?: () => Promise<GitRef> };
 
 const INSTRUCTIONS =
   'Tasklane is a shared task board. Orchestrators write a breakdown with write_task_list and watch read_task_breakdown. ' +
@@ -13,11 +17,16 @@ const INSTRUCTIONS =
 /** One factory for every transport. Build a new server per connection or session: never share one between clients. */
 export function createMcpServer(deps: ServerDeps): McpServer {
   const server = new McpServer({ name: 'tasklane', version: VERSION }, { instructions: INSTRUCTIONS });
-  registerTaskTools(server, {
+  const ctx = {
     board: deps.board,
     log: deps.log,
     defaultProject: deps.defaultProject,
     defaultAgent: () => server.server.getClientVersion()?.name ?? null,
-  });
+    gitRef: deps.gitRef,
+  };
+  registerTaskTools(server, ctx);
+  registerTrackerTools(server, ctx);
+  registerResources(server, ctx);
+  registerPrompts(server, ctx);
   return server;
 }

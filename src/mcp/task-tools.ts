@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { GitRef } from '../git/working-tree.js';
 import type { Logger } from '../log.js';
 import type { TaskBoard } from '../tasks/board.js';
 import { breakdownInput, heartbeatInput, markStatusInput, nextTaskInput, updateTaskInput, writeTaskListInput } from '../tasks/inputs.js';
@@ -13,6 +14,8 @@ export type ToolContext = {
   defaultProject: string;
   /** The agent name a call without `agent` is recorded under (the MCP client's name). */
   defaultAgent: () => string | null;
+  /** With TASKLANE_GIT_AUTO: the working tree's branch and commit, for status changes that give none. */
+  gitRef?: () => Promise<GitRef>;
 };
 
 export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
@@ -64,7 +67,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     },
     async (args) => {
       const p = project(args.project);
-      return runTool(log, 'mark_task_status', p, () => board.markTaskStatus(p, { ...args, agent: agent(args.agent) ?? undefined }), (r) => r.message);
+      const git = ctx.gitRef && (args.branch === undefined || args.commit_sha === undefined) ? await ctx.gitRef() : {};
+      const input = { ...git, ...args, agent: agent(args.agent) ?? undefined };
+      return runTool(log, 'mark_task_status', p, () => board.markTaskStatus(p, input), (r) => r.message);
     },
   );
 

@@ -19,17 +19,33 @@ export type WriteTaskListResult = {
   total_tasks: number;
 };
 
-const KNOWN_FIELDS = new Set([
+/**
+ * What a write does to the status fields of tasks that already exist: `keep` (write_task_list) leaves
+ * progress alone; `take` (tracker import) sets the status fields the input gives, so that importing a
+ * tracker file makes the board match it and importing it again changes nothing.
+ */
+export type WriteOptions = { progress?: 'keep' | 'take'; defaultMaxAttempts?: number };
+
+/** Status fields a tracker carries besides the documented ones; stored in their columns, not metadata. */
+const TRACKER_FIELDS = { assignee: 300, branch: 300, commit_sha: 100 } as const;
+const PROGRESS_FIELDS = ['status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens'] as const;
+type ProgressField = (typeof PROGRESS_FIELDS)[number];
+
+const KNOWN_FIELDS = new Set<string>([
   'id', 'title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'dependencies',
-  'estimated_complexity', 'estimate_tokens', 'max_attempts', 'status', 'started_at', 'completed_at', 'result', 'attempts', 'notes',
+  'estimated_complexity', 'estimate_tokens', 'max_attempts', 'notes', ...PROGRESS_FIELDS,
 ]);
+
+type Progress = Pick<Insertable<TasksTable>, ProgressField | 'status_updated_at'>;
 
 type Prepared = {
   input: TaskInput;
   index: number;
   fields: Partial<Record<DescriptiveField, unknown>>;
-  progress: Pick<Insertable<TasksTable>, 'status' | 'started_at' | 'completed_at' | 'result' | 'attempts' | 'status_updated_at'>;
-  notes: Array<{ at: Date; note: string; agent: string | null }>;
+  progress: Progress;
+  /** The progress fields the input names (a null counts: it clears the field). */
+  givenProgress: ProgressField[];
+  notes: Array<{ at: Date; note: string; agent: string | null; timed: boolean }>;
   metadata: Record<string, unknown>;
 };
 
@@ -59,8 +75,20 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
       at: note.timestamp ? attempt(() => parseTime(note.timestamp!, at(`notes[${i}].timestamp`)), now) : now,
       note: note.note,
       agent: note.agent ?? null,
+      timed: Boolean(note.timestamp),
     };
   });
+  const extra: Partial<Progress> = {};
+  for (const [key, max] of Object.entries(TRACKER_FIELDS) as Array<[keyof typeof TRACKER_FIELDS, number]>) {
+    const value = input[key];
+    if (value === undefined || value === null) extra[key] = null;
+    else if (typeof value === 'string' && value.length <= max) extra[key] = value || null;
+    else problems.push(`${at(key)}: expected a string of at most ${max} characters`);
+  }
+  const used = input.used_tokens;
+  if (used === undefined || used === null) extra.used_tokens = null;
+  else if (Number.isInteger(used) && (used as number) >= 0) extra.used_tokens = used as number;
+  else problems.push(`${at('used_tokens')}: expected a non-negative integer`);
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) if (!KNOWN_FIELDS.has(key)) metadata[key] = value;
   return {
@@ -74,7 +102,9 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
       result: input.result ?? null,
       attempts: input.attempts ?? (status === 'pending' ? 0 : status === 'cancelled' ? 0 : 1),
       status_updated_at: status === 'pending' ? null : now,
+      ...extra,
     },
+    givenProgress: PROGRESS_FIELDS.filter((key) => input[key] !== undefined),
     notes,
     metadata,
   };
@@ -90,13 +120,31 @@ function changedFields(row: TaskRow, fields: Prepared['fields']): Updateable<Tas
   return patch as Updateable<TasksTable>;
 }
 
+const timeOf = (v: unknown) => (v == null ? null : new Date(v as Date | string).getTime());
+const sameValue = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? timeOf(a) === timeOf(b) : a === b);
+
+/** The status fields the input gives that differ from the row (progress: 'take'). */
+function takenProgress(row: TaskRow, p: Prepared, now: Date): Updateable<TasksTable> {
+  const patch: Record<string, unknown> = {};
+  for (const key of p.givenProgress) {
+    const value = p.progress[key];
+    if (!sameValue(value, row[key])) patch[key] = value;
+  }
+  if (patch.status !== undefined) {
+    patch.status_updated_at = now;
+    if (patch.status !== 'in_progress') patch.lease_expires_at = null;
+  }
+  return patch as Updateable<TasksTable>;
+}
+
 export async function writeTaskList(
   db: Db,
   projectId: string,
   input: Pick<WriteTaskListInput, 'tasks' | 'mode'>,
   actor: string | null,
-  defaultMaxAttempts = 3,
+  options: WriteOptions = {},
 ): Promise<WriteTaskListResult> {
+  const takeProgress = options.progress === 'take';
   const mode = input.mode ?? 'merge';
   const now = new Date();
   const problems: string[] = [];
@@ -140,7 +188,7 @@ export async function writeTaskList(
   }
 
   await ensureProject(db, projectId);
-  const maxAttempts = (await selectProjectSettings(db, projectId)).max_attempts ?? defaultMaxAttempts;
+  const maxAttempts = (await selectProjectSettings(db, projectId)).max_attempts ?? options.defaultMaxAttempts ?? 3;
   const listed = new Set(prepared.map((p) => p.input.id));
   const removed = mode === 'replace' ? [...existing.keys()].filter((id) => !listed.has(id)) : [];
   await deleteTasks(db, projectId, removed);
@@ -162,10 +210,6 @@ export async function writeTaskList(
       estimated_complexity: p.input.estimated_complexity ?? null,
       estimate_tokens: p.input.estimate_tokens ?? null,
       max_attempts: p.input.max_attempts ?? maxAttempts,
-      used_tokens: null,
-      assignee: null,
-      branch: null,
-      commit_sha: null,
       lease_expires_at: null,
       metadata: JSON.stringify(p.metadata),
       ...p.progress,
@@ -176,11 +220,13 @@ export async function writeTaskList(
   }
 
   let updated = 0;
+  const statusChanged: string[] = [];
   const existingNotes = await selectNotes(db, projectId, prepared.filter((p) => existing.has(p.input.id) && p.notes.length).map((p) => p.input.id));
   for (const p of prepared) {
     const row = existing.get(p.input.id);
     if (!row) continue;
-    const patch = changedFields(row, p.fields);
+    const progress = takeProgress ? takenProgress(row, p, now) : {};
+    const patch = { ...changedFields(row, p.fields), ...progress };
     const before = depsBefore.get(row.id) ?? [];
     const depsAfter = graph.get(row.id)!;
     const depsChanged = before.length !== depsAfter.length || before.some((d) => !depsAfter.includes(d));
@@ -192,12 +238,20 @@ export async function writeTaskList(
     }
     const data: Record<string, unknown> = { fields: Object.keys(patch) };
     if (depsChanged) data.dependencies = { from: before, to: depsAfter };
-    events.push({ project_id: projectId, task_id: row.id, actor, kind: 'edited', data });
+    if (progress.status !== undefined) {
+      statusChanged.push(row.id);
+      events.push({ project_id: projectId, task_id: row.id, actor, kind: 'status', from_status: row.status, to_status: progress.status, data });
+    } else {
+      events.push({ project_id: projectId, task_id: row.id, actor, kind: 'edited', data });
+    }
   }
   for (const p of prepared) {
-    const known = new Set((existingNotes.get(p.input.id) ?? []).map((n) => `${n.at.toISOString()}|${n.note}`));
+    const had = existingNotes.get(p.input.id) ?? [];
+    const known = new Set(had.map((n) => `${n.at.toISOString()}|${n.note}`));
+    // A note given without a time is known when its text is: writing the same list twice adds nothing.
+    const knownText = new Set(had.map((n) => n.note));
     for (const n of p.notes) {
-      if (known.has(`${n.at.toISOString()}|${n.note}`)) continue;
+      if (n.timed ? known.has(`${n.at.toISOString()}|${n.note}`) : knownText.has(n.note)) continue;
       events.push({ project_id: projectId, task_id: p.input.id, actor: n.agent ?? actor, kind: 'note', note: n.note, at: n.at });
     }
   }
@@ -206,7 +260,9 @@ export async function writeTaskList(
     projectId,
     prepared.flatMap((p) => graph.get(p.input.id)!.map((dep) => ({ task_id: p.input.id, depends_on: dep }))),
   );
-  await recountUnmetDeps(db, projectId, [...listed]);
+  const changedSet = new Set(statusChanged);
+  const dependents = [...graph].filter(([, deps]) => deps.some((d) => changedSet.has(d))).map(([id]) => id);
+  await recountUnmetDeps(db, projectId, [...new Set([...listed, ...dependents])]);
   await insertEvents(db, events);
 
   return {

@@ -6,12 +6,13 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 export const CLI = path.resolve(import.meta.dirname, '../../dist/src/cli.js');
 
 /** Starts the real tasklane bin over stdio and connects the SDK client to it. */
-export async function connectStdio(env: Record<string, string>, name = 'test-agent') {
+export async function connectStdio(env: Record<string, string>, name = 'test-agent', cwd?: string) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI],
     env: { ...(process.env as Record<string, string>), TASKLANE_LOG_LEVEL: 'info', ...env },
     stderr: 'pipe',
+    cwd,
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk) => (stderr += chunk));

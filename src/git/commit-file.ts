@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+
+export class NotARepositoryError extends Error {}
+
+/** The file as committed at HEAD, or undefined when it is new (or there is no commit yet). */
+export async function committedText(file: string): Promise<string | undefined> {
+  const dir = path.dirname(path.resolve(file));
+  const git = simpleGit({ baseDir: dir });
+  if (!(await git.checkIsRepo())) throw new NotARepositoryError(`${dir} is not inside a git repository; --commit needs one`);
+  const top = (await git.revparse(['--show-toplevel'])).trim();
+  const rel = path.relative(top, path.resolve(file)).split(path.sep).join('/');
+  return git.show([`HEAD:${rel}`]).catch(() => undefined);
+}
+
+/** Commits this one file with the message (other staged changes stay out of it); never pushes. Returns the commit. */
+export async function commitFile(file: string, message: string): Promise<string> {
+  const abs = path.resolve(file);
+  const git = simpleGit({ baseDir: path.dirname(abs) });
+  await git.add(abs);
+  const result = await git.commit(message, [abs]);
+  return result.commit;
+}

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { BreakdownResult } from '../tasks/breakdown.js';
+import { DomainError, taskNotFound } from '../tasks/errors.js';
+import type { TaskBoard } from '../tasks/board.js';
+import type { ToolContext } from './task-tools.js';
+
+/** The prompts/ folder of the package, from src/mcp (tsx, tests) or dist/src/mcp (the built bin). */
+export function promptsDir(from = import.meta.dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'prompts', 'worker.md'))) return path.join(dir, 'prompts');
+    if (path.dirname(dir) === dir) throw new Error(`no prompts/ folder above ${from}`);
+  }
+}
+
+/** Fills `{{name}}` placeholders; a placeholder without a value is an error, not a silent blank. */
+export function renderTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`prompt template placeholder {{${name}}} has no value`);
+    return values[name];
+  });
+}
+
+const template = (name: string) => fs.readFileSync(path.join(promptsDir(), `${name}.md`), 'utf8');
+
+function boardSummary(b: BreakdownResult): string {
+  if (b.total_tasks === 0) return 'empty (no breakdown yet).';
+  return `${b.total_tasks} tasks, ${b.progress_percent}% done — ready ${b.ready_count}, pending ${b.pending_count}, in progress ${b.in_progress_count}, ` +
+    `review ${b.review_count}, completed ${b.completed_count}, failed ${b.failed_count}, blocked ${b.blocked_count}, cancelled ${b.cancelled_count}.`;
+}
+
+const DEFAULT_GATES = ["- the project's tests (all of them, not only new ones)", '- the typecheck and the linter', '- a look at your own diff: nothing unrelated, no debug leftovers'];
+
+/** The worker's brief: the task row, its dependencies' results, lessons (when there are any), the gates. */
+export async function workerValues(board: TaskBoard, project: string, taskId: string): Promise<Record<string, string>> {
+  const snap = await board.snapshot(project, [taskId]);
+  const task = snap.tasks[0];
+  if (!task) throw taskNotFound(taskId, project);
+  const deps = task.dependencies.length ? (await board.snapshot(project, task.dependencies)).tasks : [];
+  const gates = task.metadata.quality_gates;
+  const gateList = Array.isArray(gates) ? gates.map((g) => `- ${String(g)}`) : typeof gates === 'string' ? [`- ${gates}`] : DEFAULT_GATES;
+  return {
+    project,
+    task_id: task.id,
+    title: task.title ? ` ${task.title}` : '',
+    status: task.status,
+    priority: String(task.priority),
+    placement: [task.phase, task.module].filter(Boolean).map((s) => `, ${s}`).join(''),
+    description: task.description,
+    details: task.details ? `\n${task.details}\n` : '',
+    dependency_results: deps.length
+      ? deps.map((d) => `- **${d.id}** (${d.status}): ${d.result ?? 'no result recorded'}`).join('\n')
+      : 'No dependencies: this task starts from the code as it is.',
+    // RELEVANT LESSONS: filled by the lessons feature (search_lessons on the task's text); empty renders nothing.
+    lessons: '',
+    quality_gates: gateList.join('\n'),
+  };
+}
+
+const promptResult = (description: string, text: string): GetPromptResult => ({
+  description,
+  messages: [{ role: 'user', content: { type: 'text', text } }],
+});
+
+export function registerPrompts(server: McpServer, ctx: ToolContext): void {
+  const project = (p?: string) => (p && p.trim() ? p : ctx.defaultProject);
+  const fail = (err: unknown): never => {
+    throw err instanceof DomainError ? new Error(`${err.code}: ${err.message}`) : err;
+  };
+
+  server.registerPrompt(
+    'orchestrator',
+    { title: 'Orchestrate the board', description: 'The orchestrator loop: read the breakdown, hand ready tasks to workers, record outcomes, stop on done or deadlock.', argsSchema: { project: z.string().optional() } },
+    async (args) => {
+      const p = project(args.project);
+      const b = await ctx.board.readTaskBreakdown(p, { status: 'ready', limit: 10 });
+      const ready = b.tasks.map((t) => t.id);
+      const text = renderTemplate(template('orchestrator'), {
+        project: p,
+        board_summary: boardSummary(b),
+        ready_line: ready.length ? `Ready now: ${ready.join(', ')}${b.next_offset !== undefined ? ', …' : ''}.` : '',
+      });
+      return promptResult(`orchestrator loop for ${p}`, text);
+    },
+  );
+
+  server.registerPrompt(
+    'worker',
+    { title: 'Brief a worker', description: "A worker's brief for one task: the task, its dependencies' results, the quality gates, how to report.", argsSchema: { project: z.string().optional(), task_id: z.string() } },
+    async (args) => {
+      const p = project(args.project);
+      const values = await workerValues(ctx.board, p, args.task_id).catch(fail);
+      return promptResult(`worker brief for ${args.task_id} in ${p}`, renderTemplate(template('worker'), values));
+    },
+  );
+
+  server.registerPrompt(
+    'architect',
+    { title: 'Plan a breakdown', description: 'How to write a good breakdown for a goal with write_task_list: small tasks, explicit dependencies, priorities, estimates.', argsSchema: { project: z.string().optional(), goal: z.string() } },
+    async (args) => {
+      const p = project(args.project);
+      const b = await ctx.board.readTaskBreakdown(p, { limit: 1 });
+      return promptResult(`breakdown plan for ${p}`, renderTemplate(template('architect'), { project: p, goal: args.goal, board_summary: boardSummary(b) }));
+    },
+  );
+}

@@ -1,0 +1,47 @@
+import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { exportTaskStatusMd } from '../trackers/export-task-status-md.js';
+import type { ToolContext } from './task-tools.js';
+
+// MCP's code for a resource that does not exist.
+const RESOURCE_NOT_FOUND = -32002;
+const LISTED_TASKS = 100;
+
+const variable = (v: string | string[] | undefined) => decodeURIComponent(Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+export const breakdownUri = (project: string) => `tasklane://${encodeURIComponent(project)}/breakdown.md`;
+export const taskUri = (project: string, taskId: string) => `tasklane://${encodeURIComponent(project)}/tasks/${encodeURIComponent(taskId)}`;
+
+/** The board as resources: the Markdown tracker of a project, and one task as JSON with its events. */
+export function registerResources(server: McpServer, ctx: ToolContext): void {
+  server.registerResource(
+    'breakdown',
+    new ResourceTemplate('tasklane://{project}/breakdown.md', {
+      list: async () => ({ resources: [{ uri: breakdownUri(ctx.defaultProject), name: `${ctx.defaultProject} breakdown`, mimeType: 'text/markdown' }] }),
+    }),
+    { title: 'Task breakdown (Markdown)', description: 'The whole board as a TASK-STATUS.md tracker: phases, sections, progress, change log.', mimeType: 'text/markdown' },
+    async (uri, vars) => {
+      const snapshot = await ctx.board.snapshot(variable(vars.project));
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: exportTaskStatusMd(snapshot) }] };
+    },
+  );
+
+  server.registerResource(
+    'task',
+    new ResourceTemplate('tasklane://{project}/tasks/{task_id}', {
+      list: async () => {
+        const b = await ctx.board.readTaskBreakdown(ctx.defaultProject, { limit: LISTED_TASKS });
+        return {
+          resources: b.tasks.map((t) => ({ uri: taskUri(ctx.defaultProject, t.id), name: `${t.id}: ${t.title ?? t.description}`, mimeType: 'application/json' })),
+        };
+      },
+    }),
+    { title: 'One task (JSON)', description: 'A task with every field, its notes and its events.', mimeType: 'application/json' },
+    async (uri, vars) => {
+      const project = variable(vars.project);
+      const taskId = variable(vars.task_id);
+      const { tasks, events } = await ctx.board.snapshot(project, [taskId]);
+      if (!tasks[0]) throw new McpError(RESOURCE_NOT_FOUND, `no task "${taskId}" in project "${project}"`);
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ task: tasks[0], events }, null, 2) }] };
+    },
+  );
+}

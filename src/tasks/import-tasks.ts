@@ -1,0 +1,96 @@
+import { insertEvents, selectEvents, type NewEvent } from '../db/events.js';
+import type { Db } from '../db/schema.js';
+import { selectAllTasks, selectExistingIds } from '../db/tasks.js';
+import type { TaskInput } from './inputs.js';
+import { writeTaskList } from './write-task-list.js';
+
+/** A parsed tracker file, as src/trackers makes it. */
+export type ImportInput = {
+  format: string;
+  tasks: TaskInput[];
+  lines: Record<string, number>;
+  skipped: Array<{ line: number; reason: string }>;
+  events?: Array<{ task_id: string; at: string; from_status?: string; to_status?: string; agent?: string; note?: string; line: number }>;
+};
+
+export type ImportResult = {
+  project: string;
+  format: string;
+  dry_run: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  events_added: number;
+  total_tasks: number;
+  by_status: Record<string, number>;
+  by_phase: Record<string, number>;
+  skipped_count: number;
+  skipped: Array<{ line: number; reason: string }>;
+};
+
+const SHOWN_SKIPS = 50;
+
+/**
+ * Brings a tracker file onto the board: a merge that takes the file's status fields (importing the
+ * same file twice changes nothing), links to tasks that exist nowhere left out and reported, and the
+ * change log added as events once. Runs inside the caller's transaction.
+ */
+export async function importTasks(db: Db, projectId: string, input: ImportInput, actor: string | null, dryRun: boolean): Promise<ImportResult> {
+  const skipped = [...input.skipped];
+  const inFile = new Set(input.tasks.map((t) => t.id));
+  const outside = [...new Set(input.tasks.flatMap((t) => t.dependencies ?? []).concat((input.events ?? []).map((e) => e.task_id)))].filter((id) => !inFile.has(id));
+  const known = new Set([...inFile, ...(await selectExistingIds(db, projectId, outside))]);
+  const tasks = input.tasks.map((t) => {
+    const missing = (t.dependencies ?? []).filter((d) => !known.has(d));
+    if (missing.length === 0) return t;
+    for (const d of missing) skipped.push({ line: input.lines[t.id] ?? 0, reason: `${t.id}.dependencies: "${d}" is no task in the file or on the board; that link was left out` });
+    return { ...t, dependencies: (t.dependencies ?? []).filter((d) => known.has(d)) };
+  });
+
+  const written = tasks.length
+    ? await writeTaskList(db, projectId, { tasks, mode: 'merge' }, actor, { progress: 'take' })
+    : { created: 0, updated: 0, unchanged: 0 };
+
+  const events = (input.events ?? []).filter((e) => {
+    if (known.has(e.task_id)) return true;
+    skipped.push({ line: e.line, reason: `change log: "${e.task_id}" is no task in the file or on the board; the row was left out` });
+    return false;
+  });
+  const key = (taskId: string, at: Date, to: string | null | undefined, note: string | null | undefined) => `${taskId}|${at.getTime()}|${to ?? ''}|${note ?? ''}`;
+  const had = new Set((await selectEvents(db, projectId, [...new Set(events.map((e) => e.task_id))])).map((e) => key(e.task_id, e.at, e.to_status, e.note)));
+  const fresh: NewEvent[] = [];
+  for (const e of events) {
+    const k = key(e.task_id, new Date(e.at), e.to_status, e.note);
+    if (had.has(k)) continue;
+    had.add(k);
+    fresh.push({
+      project_id: projectId, task_id: e.task_id, at: e.at, actor: e.agent ?? actor, kind: e.to_status ? 'status' : 'note',
+      from_status: e.from_status ?? null, to_status: e.to_status ?? null, note: e.note ?? null, data: { source: 'import' },
+    });
+  }
+  await insertEvents(db, fresh);
+
+  const rows = (await selectAllTasks(db, projectId)).filter((r) => inFile.has(r.id));
+  const by_status: Record<string, number> = {};
+  const by_phase: Record<string, number> = {};
+  for (const r of rows) {
+    by_status[r.status] = (by_status[r.status] ?? 0) + 1;
+    const phase = r.phase ?? '(none)';
+    by_phase[phase] = (by_phase[phase] ?? 0) + 1;
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  return {
+    project: projectId,
+    format: input.format,
+    dry_run: dryRun,
+    created: written.created,
+    updated: written.updated,
+    unchanged: written.unchanged,
+    events_added: fresh.length,
+    total_tasks: rows.length,
+    by_status,
+    by_phase,
+    skipped_count: skipped.length,
+    skipped: skipped.slice(0, SHOWN_SKIPS),
+  };
+}

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { App } from './app.js';
+import { commitFile, committedText } from './git/commit-file.js';
+import { EXPORT_FORMATS, type ExportFormat, exportTracker } from './trackers/export-tracker.js';
+import { importSummary } from './trackers/import-summary.js';
+import { parseTracker, trackerFormat } from './trackers/parse-tracker.js';
+import { sameTracker, statusCommitMessage } from './trackers/status-commit-message.js';
+
+export class UsageError extends Error {}
+
+type Options = { format?: string; out?: string; commit: boolean; dryRun: boolean };
+
+/** `tasklane import FILE`: parse, import in one transaction, and say what changed and what was skipped. */
+export async function importCommand(app: App, project: string, file: string | undefined, options: Options): Promise<string> {
+  if (!file) throw new UsageError('import needs a file: tasklane import FILE [--project P] [--format F] [--dry-run]');
+  const format = options.format ? trackerFormat(options.format) : undefined;
+  if (options.format && !format) throw new UsageError(`--format: "${options.format}" is not a tracker format; use json, tasks-md, task-status or todo`);
+  const text = fs.readFileSync(file, 'utf8');
+  const result = await app.board.importTasks(project, parseTracker(text, format), { actor: 'tasklane import', dryRun: options.dryRun });
+  return `${importSummary(result)}\n`;
+}
+
+/**
+ * `tasklane export`: the tracker on stdout, or written to --out (left alone when its tasks and
+ * history are the same), and with --commit committed with a `status: …` message, never pushed.
+ */
+export async function exportCommand(app: App, project: string, options: Options): Promise<string> {
+  const format = (options.format ?? 'md') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format: "${options.format}" is not an export format; use ${EXPORT_FORMATS.join(', ')}`);
+  if (options.commit && !options.out) throw new UsageError('--commit needs --out FILE: the file to write and commit');
+  const text = exportTracker(await app.board.snapshot(project), format);
+  if (!options.out) return text;
+
+  const out = path.resolve(options.out);
+  const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
+  const unchanged = current !== undefined && sameTracker(current, text);
+  if (!unchanged) {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, text);
+  }
+  if (!options.commit) return `${unchanged ? 'unchanged' : 'wrote'} ${options.out}\n`;
+  const committed = await committedText(out);
+  if (committed !== undefined && sameTracker(committed, unchanged ? current! : text)) return `${options.out} is unchanged since the last commit; nothing committed\n`;
+  const message = statusCommitMessage(committed, unchanged ? current! : text);
+  const sha = await commitFile(out, message);
+  return `committed ${options.out} (${sha}): ${message}\n`;
+}

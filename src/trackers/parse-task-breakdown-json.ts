@@ -1,0 +1,87 @@
+import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type TaskInput, taskInput } from '../tasks/inputs.js';
+import { normalizeText } from './markdown-blocks.js';
+import { TrackerBuilder } from './tracker-builder.js';
+import type { ParsedTracker } from './types.js';
+
+const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
+/** The tasks array: `{tasks: […]}`, a bare array, or one level down (`{"master": {"tasks": […]}}`). */
+function tasksNode(root: Node | undefined): Node | undefined {
+  if (!root) return undefined;
+  if (root.type === 'array') return root;
+  const direct = findNodeAtLocation(root, ['tasks']);
+  if (direct?.type === 'array') return direct;
+  for (const property of root.children ?? []) {
+    const nested = property.children?.[1] && findNodeAtLocation(property.children[1], ['tasks']);
+    if (nested?.type === 'array') return nested;
+  }
+  return undefined;
+}
+
+/**
+ * task-breakdown.json: `{generated_at, total_tasks, tasks: […]}` with the task fields of
+ * write_task_list; `//` and block comments and trailing commas are accepted (JSONC).
+ */
+export function parseTaskBreakdownJson(source: string): ParsedTracker {
+  const text = normalizeText(source);
+  const out = new TrackerBuilder('task-breakdown-json');
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  for (const e of errors.slice(0, 20)) out.skip(lineOf(text, e.offset), `JSON: ${printParseErrorCode(e.error)}; the text around it was not read`);
+  const list = tasksNode(root);
+  if (!list) {
+    out.skip(1, 'no "tasks" array found; expected {"tasks": [...]} or an array of tasks');
+    return out.finish();
+  }
+  for (const node of list.children ?? []) {
+    const line = lineOf(text, node.offset);
+    const raw = getNodeValue(node) as Record<string, unknown>;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      out.skip(line, 'an entry of "tasks" that is not an object');
+      continue;
+    }
+    const task = readTask(raw, line, out);
+    if (task) out.add(task, line);
+  }
+  return out.finish();
+}
+
+function readTask(raw: Record<string, unknown>, line: number, out: TrackerBuilder): TaskInput | undefined {
+  const t: Record<string, unknown> = { ...raw };
+  if (typeof t.id === 'number') t.id = String(t.id);
+  const label = typeof t.id === 'string' ? t.id : `task at line ${line}`;
+  if (t.depends_on !== undefined && t.dependencies === undefined) {
+    t.dependencies = t.depends_on;
+    delete t.depends_on;
+  }
+  if (Array.isArray(t.dependencies)) t.dependencies = t.dependencies.map((d) => (typeof d === 'number' ? String(d) : d));
+  if (t.description === undefined && typeof t.title === 'string') t.description = t.title;
+  if (Array.isArray(t.subtasks)) {
+    if (t.subtasks.length) out.skip(line, `${label}.subtasks: nested subtasks are not imported; list them as tasks with dependencies`);
+    delete t.subtasks;
+  }
+  for (const key of ['status', 'started_at', 'completed_at', 'priority'] as const) {
+    const value = t[key];
+    if (value === null || value === undefined) continue;
+    const cell = String(value);
+    const checked =
+      key === 'status' ? out.status(cell, line, label) : key === 'priority' ? out.priority(cell, line, `${label}.priority`) : out.time(cell, line, `${label}.${key}`);
+    if (checked === undefined || checked === null) delete t[key];
+    else t[key] = key === 'priority' && typeof value === 'number' ? value : checked;
+  }
+  if (Array.isArray(t.notes)) {
+    t.notes = t.notes.filter((n: unknown) => {
+      const stamp = n && typeof n === 'object' ? (n as { timestamp?: unknown }).timestamp : undefined;
+      if (typeof stamp !== 'string' || out.time(stamp, line, `${label}.notes.timestamp`) !== null) return true;
+      return false;
+    });
+  }
+  const parsed = taskInput.safeParse(t);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'task'}: ${i.message}`);
+    out.skip(line, `${label}: ${problems.join('; ')}; the task was left out`);
+    return undefined;
+  }
+  return parsed.data;
+}

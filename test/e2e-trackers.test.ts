@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines, newProject } from './helpers/engines.js';
+import { FORMATS_DIR, sample } from './helpers/formats.js';
+import { CLI, connectStdio, text, tokens } from './helpers/stdio-client.js';
+
+const git = (cwd: string, ...args: string[]) => {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+};
+
+/** A fresh repository with one commit and a local identity (never the machine's). */
+function tempRepo(root: string, name: string): string {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.name', 'Tasklane Test');
+  git(dir, 'config', 'user.email', 'test@tasklane.invalid');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  fs.writeFileSync(path.join(dir, 'README.md'), 'repo\n');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'init');
+  return dir;
+}
+
+describe.each(engines)('trackers, git, resources and prompts end to end on %s', (engine) => {
+  let root: string;
+  let url: string;
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-trackers-'));
+    url = engine === 'pglite' ? path.join(root, 'board') : process.env.TEST_DATABASE_URL!;
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const cli = (args: string[], cwd = root) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TASKLANE_DATABASE_URL: url, TASKLANE_LOG_LEVEL: 'warn' } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('imports with the CLI, reports counts and skipped lines, previews with --dry-run, and is idempotent', () => {
+    const project = newProject('cli');
+    const dry = cli(['import', path.join(FORMATS_DIR, 'tasks-extra-columns.md'), '--project', project, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^dry run \(nothing kept\): would import tasks-md into cli-\w+: 3 created/);
+    expect(dry.stdout).toMatch(/line 9: BE-3\.estimate_tokens: "lots"/);
+    expect(dry.stdout).toMatch(/BE-3\.dependencies: "BE-9" is no task/);
+    const first = cli(['import', path.join(FORMATS_DIR, 'TASK-STATUS.md'), '--project', project]);
+    expect(first.stdout).toMatch(/imported task-status-md .*: 7 created, 0 updated, 0 unchanged, 1 events added/);
+    expect(first.stdout).toMatch(/by status: completed 1, in_progress 1, pending 2, review 1, blocked 1, failed 1/);
+    expect(first.stdout).toMatch(/line 8: a table without id and task columns \(Status \| Code \| Description\)/);
+    const second = cli(['import', path.join(FORMATS_DIR, 'TASK-STATUS.md'), '--project', project, '--format', 'task-status']);
+    expect(second.stdout).toMatch(/0 created, 0 updated, 7 unchanged, 0 events added/);
+    const json = JSON.parse(cli(['export', '--format', 'json', '--project', project]).stdout);
+    expect(json).toMatchObject({ project, total_tasks: 7 });
+    expect(json.tasks.map((t: { id: string }) => t.id)).not.toContain('BE-1');
+    const bad = cli(['import', path.join(FORMATS_DIR, 'tasks.md'), '--format', 'yaml']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--format: "yaml" is not a tracker format/);
+  });
+
+  it('exports --out --commit into a repository: one status change names it, several say sync, nothing new commits nothing', () => {
+    const project = newProject('git');
+    const repo = tempRepo(root, `repo-${project}`);
+    const tracker = path.join(repo, 'docs', 'TASK-STATUS.md');
+    cli(['import', path.join(FORMATS_DIR, 'tasks.md'), '--project', project]);
+    const first = cli(['export', '--out', tracker, '--commit', '--project', project]);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/^committed .*: status: sync/);
+    const edited = path.join(root, `${project}-tasks.md`);
+    fs.writeFileSync(edited, sample('tasks.md').replace('| CK-PAY-002 | in-progress |', '| CK-PAY-002 | done |'));
+    cli(['import', edited, '--project', project]);
+    expect(cli(['export', '--out', tracker, '--commit', '--project', project]).stdout).toMatch(/status: CK-PAY-002 → completed/);
+    expect(cli(['export', '--out', tracker, '--commit', '--project', project]).stdout).toMatch(/nothing committed/);
+    expect(git(repo, 'log', '--format=%s').split('\n')).toEqual(['status: CK-PAY-002 → completed', 'status: sync', 'init']);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(git(repo, 'remote')).toBe('');
+    const outside = cli(['export', '--out', path.join(root, 'loose', 'x.md'), '--commit', '--project', project]);
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toMatch(/not inside a git repository/);
+  });
+
+  describe('over MCP', () => {
+    let session: Awaited<ReturnType<typeof connectStdio>>;
+    let repo: string;
+    const project = newProject('mcp');
+    beforeAll(async () => {
+      repo = tempRepo(root, 'served');
+      git(repo, 'checkout', '-qb', 'feature/x');
+      // the bin runs inside the repository, and fills branch/commit of status changes from it
+      session = await connectStdio({ TASKLANE_DATABASE_URL: url, TASKLANE_PROJECT: project, TASKLANE_GIT_AUTO: '1' }, 'tracker-agent', repo);
+    });
+    afterAll(() => session?.close());
+
+    it('imports a tracker with import_tracker, a small tool', async () => {
+      const { tools } = await session.client.listTools();
+      const tool = tools.find((t) => t.name === 'import_tracker')!;
+      expect(tokens(tool)).toBeLessThan(300);
+      const r = await session.call('import_tracker', { content: sample('task-breakdown.json') });
+      expect(r.isError).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ project, format: 'task-breakdown-json', created: 5, by_status: { completed: 1, in_progress: 1, failed: 1, pending: 2 } });
+      expect(text(r)).toMatch(/imported task-breakdown-json .*: 5 created/);
+      const again = await session.call('import_tracker', { content: sample('task-breakdown.json'), dry_run: true });
+      expect(again.structuredContent).toMatchObject({ dry_run: true, created: 0, updated: 0, unchanged: 5 });
+      const bad = await session.call('import_tracker', { content: '{"tasks": [{"id": "A", "description": "a", "dependencies": ["B"]}, {"id": "B", "description": "b", "dependencies": ["A"]}]}' });
+      expect(bad.isError).toBe(true);
+      expect(text(bad)).toMatch(/^dependency_cycle: [\s\S]*A → B → A/);
+    });
+
+    it('records the branch and commit of the working tree with TASKLANE_GIT_AUTO=1', async () => {
+      const head = git(repo, 'rev-parse', 'HEAD');
+      const r = await session.call('mark_task_status', { task_id: 'T3', status: 'in_progress', force: true });
+      expect(r.structuredContent).toMatchObject({ task: { branch: 'feature/x', commit_sha: head } });
+      const given = await session.call('mark_task_status', { task_id: 'T3', status: 'review', branch: 'other', commit_sha: 'abc1234' });
+      expect(given.structuredContent).toMatchObject({ task: { branch: 'other', commit_sha: 'abc1234' } });
+    });
+
+    it('lists and reads the breakdown and task resources', async () => {
+      const { resourceTemplates } = await session.client.listResourceTemplates();
+      expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['tasklane://{project}/breakdown.md', 'tasklane://{project}/tasks/{task_id}']);
+      const { resources } = await session.client.listResources();
+      expect(resources.map((r) => r.uri)).toContain(`tasklane://${project}/breakdown.md`);
+      expect(resources.map((r) => r.uri)).toContain(`tasklane://${project}/tasks/T1`);
+      const md = await session.client.readResource({ uri: `tasklane://${project}/breakdown.md` });
+      const body = (md.contents[0] as { text: string }).text;
+      expect(body).toMatch(/^# mcp-\w+ — Task Status Tracker/);
+      expect(body).toMatch(/\| T1 \| Set up the database schema for invoices \| ✅ DONE \|/);
+      expect(body).toMatch(/## Change Log/);
+      const task = await session.client.readResource({ uri: `tasklane://${project}/tasks/T2` });
+      const json = JSON.parse((task.contents[0] as { text: string }).text);
+      expect(json.task).toMatchObject({ id: 'T2', status: 'in_progress', dependencies: ['T1'], notes: [{ note: 'First attempt failed: font not embedded' }] });
+      expect(json.events.map((e: { kind: string }) => e.kind)).toEqual(['note', 'created']);
+      await expect(session.client.readResource({ uri: `tasklane://${project}/tasks/NOPE` })).rejects.toThrow(/no task "NOPE"/);
+    });
+
+    it('renders the three prompts from their templates with real data', async () => {
+      const { prompts } = await session.client.listPrompts();
+      expect(prompts.map((p) => p.name).sort()).toEqual(['architect', 'orchestrator', 'worker']);
+      const worker = await session.client.getPrompt({ name: 'worker', arguments: { task_id: 'T5' } });
+      const brief = (worker.messages[0].content as { text: string }).text;
+      expect(brief).toMatch(/# Task T5 in "mcp-\w+"/);
+      expect(brief).toMatch(/Monthly revenue report/);
+      expect(brief).toMatch(/- \*\*T4\*\* \(failed\): Banker's rounding disagrees/);
+      expect(brief).toMatch(/- \*\*T3\*\* \(review\): no result recorded/);
+      expect(brief).toMatch(/mark_task_status \{"project": "mcp-\w+", "task_id": "T5", "status": "completed"/);
+      expect(brief).not.toMatch(/\{\{|lesson/i);
+      const orchestrator = await session.client.getPrompt({ name: 'orchestrator', arguments: {} });
+      const loop = (orchestrator.messages[0].content as { text: string }).text;
+      expect(loop).toMatch(/Board now: 5 tasks, 20% done/);
+      expect(loop).toMatch(/`blocked`: a deadlock/);
+      const architect = await session.client.getPrompt({ name: 'architect', arguments: { goal: 'ship invoices', project: 'fresh-board' } });
+      expect((architect.messages[0].content as { text: string }).text).toMatch(/> ship invoices[\s\S]*Board now: empty/);
+      await expect(session.client.getPrompt({ name: 'worker', arguments: { task_id: 'NOPE' } })).rejects.toThrow(/not_found/);
+    });
+  });
+});
