@@ -1,0 +1,34 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Cycle } from './cycle-runner.js';
+import type { BenchTask } from './graph.js';
+import type { McpClientFactory } from './mcp-clients.js';
+
+export type McpAgents = { clients: Client[]; cycle: Cycle; close(): Promise<void> };
+
+async function call(client: Client, name: string, args: Record<string, unknown>) {
+  const r = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  if (r.isError) throw new Error(`${name}: ${r.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ')}`);
+  return r.structuredContent as Record<string, unknown>;
+}
+
+/** Connects `agents` clients through the factory; a cycle is get_next_task then mark_task_status completed. */
+export async function connectAgents(factory: McpClientFactory, agents: number): Promise<McpAgents> {
+  const clients = await Promise.all(Array.from({ length: agents }, (_, i) => factory(`agent-${i}`)));
+  const cycle: Cycle = async (worker) => {
+    const client = clients[worker % clients.length];
+    const next = await call(client, 'get_next_task', {});
+    const task = next.task as { id: string } | null;
+    if (!task) return next.reason === 'waiting' ? 'none_ready' : 'all_done';
+    await call(client, 'mark_task_status', { task_id: task.id, status: 'completed' });
+    return 'done';
+  };
+  return { clients, cycle, close: async () => void (await Promise.all(clients.map((c) => c.close()))) };
+}
+
+/** Writes the graph through write_task_list (the tool takes up to 10,000 tasks a call). */
+export async function writeGraphOverMcp(client: Client, tasks: BenchTask[]): Promise<void> {
+  for (let i = 0; i < tasks.length; i += 5_000) {
+    await call(client, 'write_task_list', { tasks: tasks.slice(i, i + 5_000), mode: 'merge' });
+  }
+}

@@ -1,0 +1,40 @@
+import { runRound } from './cycle-runner.js';
+import { makeGraph } from './graph.js';
+import { type McpClientFactory, stdioClients } from './mcp-clients.js';
+import { connectAgents, writeGraphOverMcp } from './mcp-cycles.js';
+import type { BenchEngine, BenchOptions } from './options.js';
+import type { BenchResults } from './results.js';
+import { summarise, round } from './stats.js';
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/**
+ * get_next_task + mark_task_status end to end over MCP, through any client factory. stdio is wired
+ * here; the HTTP transport plugs in as one more factory (see the HOOK in mcp-clients.ts).
+ */
+export async function benchMcp(
+  results: BenchResults, options: BenchOptions, transport: string, engine: BenchEngine, factory: McpClientFactory, agents = 1,
+) {
+  const size = Math.max(1_000, Math.ceil((options.mcpCycles + options.warmup) / 0.7));
+  const team = await connectAgents(factory, agents);
+  try {
+    // The first agent loads: with memory:// each stdio process has its own database.
+    await writeGraphOverMcp(team.clients[0], makeGraph(size, options.seed));
+    const warmup = Math.min(options.warmup, 50);
+    const r = await runRound(team.cycle, agents, warmup, options.mcpCycles);
+    const cell = {
+      transport, engine, size, workers: agents, cycles: r.cycles, seconds: round(r.seconds, 3),
+      cycles_per_s: round(r.cycles / r.seconds, 1), latency: summarise(r.latenciesMs), rounds: 1, empty_claims: r.emptyClaims,
+    };
+    results.mcp.push(cell);
+    log(`mcp ${transport} ${engine} ×${agents}: ${cell.cycles_per_s}/s p50 ${cell.latency.p50_ms} ms p99 ${cell.latency.p99_ms} ms`);
+  } finally {
+    await team.close();
+  }
+}
+
+/** Each run gets its own project, so the stdio servers on a shared Postgres start from an empty board. */
+export function stdioFactory(engine: BenchEngine, serverUrl: string | undefined): McpClientFactory {
+  const url = engine === 'postgres' ? serverUrl! : 'memory://';
+  return stdioClients(url, `bench-mcp-${engine}-${Date.now()}`);
+}

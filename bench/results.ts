@@ -1,0 +1,19 @@
+import type { CellResult } from './rounds.js';
+import type { Machine } from './machine.js';
+import type { BenchOptions } from './options.js';
+
+export type Cell = CellResult & { engine: string; size: number; workers: number };
+
+export type BenchResults = {
+  started_at: string;
+  seconds: number;
+  machine: Machine;
+  options: BenchOptions;
+  loads: Array<{ engine: string; size: number; seconds: number; tasks_per_s: number }>;
+  engine: Cell[];
+  pgbench: Cell[];
+  mcp: Array<Cell & { transport: string }>;
+  taskmaster: Array<Cell & { implementation: string }>;
+  ratios: Record<string, number | null>;
+  notes: string[];
+};
