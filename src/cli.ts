@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { type App, startApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { FolderInUseError } from './db/folder-lock.js';
 import { openStore } from './db/open.js';
 import { createLogger } from './log.js';
+import type { HttpOptions } from './transports/http.js';
+import { assertSafeBinding } from './transports/http-guards.js';
+import { serveHttp } from './transports/http-serve.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
@@ -14,13 +17,19 @@ const HELP = `tasklane ${VERSION} — a shared task board for AI agents, over MC
 Usage:
   tasklane                 serve MCP over stdio (the same as: tasklane serve)
   tasklane serve           serve MCP over stdio
+  tasklane serve --http    serve MCP over streamable HTTP at http://HOST:PORT/mcp
+      --host H             address to bind (TASKLANE_HOST, default 127.0.0.1)
+      --port P             port (TASKLANE_PORT, default 7420; 0 picks a free one)
+      --stateless          no sessions: one server per request (TASKLANE_HTTP_STATELESS=1)
+      --insecure-no-auth   allow a non-loopback address without TASKLANE_HTTP_TOKEN
   tasklane migrate         apply database migrations and exit
   tasklane status          print the board's counts for the project and exit
   tasklane --help          this help
   tasklane --version       the version
 
 Settings come from the environment (see README): TASKLANE_DATABASE_URL (postgres://…, a folder,
-or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS.
+or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS;
+over HTTP also TASKLANE_HTTP_TOKEN, TASKLANE_ALLOWED_HOSTS, TASKLANE_HTTP_SESSION_IDLE_SECONDS.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,7 +37,16 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, project: { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      project: { type: 'string' },
+      http: { type: 'boolean' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      stateless: { type: 'boolean' },
+      'insecure-no-auth': { type: 'boolean' },
+    },
   });
   const command = positionals[0] ?? 'serve';
   if (values.help || command === 'help') {
@@ -44,6 +62,13 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'serve': {
+      if (values.http) {
+        const options = httpOptions(config, values);
+        assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
+        const app = await startApp(config, log);
+        await serveHttp(app, options, describe(app));
+        return 0;
+      }
       const app = await startApp(config, log);
       log.info({ version: VERSION, transport: 'stdio', database: describe(app), project: app.defaultProject }, 'tasklane started');
       await serveStdio(app);
@@ -78,6 +103,24 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;
   }
+}
+
+/** The HTTP settings from the environment, overridden by flags. */
+function httpOptions(config: Config, flags: Record<string, string | boolean | undefined>): HttpOptions {
+  let port = config.http.port;
+  if (typeof flags.port === 'string') {
+    port = Number(flags.port);
+    if (!/^\d+$/.test(flags.port) || port > 65535) throw new ConfigError(`--port: "${flags.port}" is not a port number (0–65535)`);
+  }
+  return {
+    host: typeof flags.host === 'string' ? flags.host : config.http.host,
+    port,
+    token: config.http.token,
+    stateless: flags.stateless === true || config.http.stateless,
+    allowedHosts: config.http.allowedHosts,
+    sessionIdleSeconds: config.http.sessionIdleSeconds,
+    insecureNoAuth: flags['insecure-no-auth'] === true,
+  };
 }
 
 function describe(app: App): string {

@@ -8,6 +8,12 @@ const envSchema = z.object({
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  TASKLANE_HOST: z.string().min(1).default('127.0.0.1'),
+  TASKLANE_PORT: z.coerce.number().int().min(0).max(65535).default(7420),
+  TASKLANE_HTTP_TOKEN: z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
+  TASKLANE_ALLOWED_HOSTS: z.string().default(''),
+  TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
 });
 
 export type Config = {
@@ -16,6 +22,17 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['TASKLANE_LOG_LEVEL'];
   leaseSeconds: number;
   pgPoolMax: number;
+  http: HttpConfig;
+};
+
+export type HttpConfig = {
+  host: string;
+  port: number;
+  token: string | undefined;
+  stateless: boolean;
+  /** Extra hostnames accepted in Host and Origin headers (reverse proxies, container names). */
+  allowedHosts: string[];
+  sessionIdleSeconds: number;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -36,5 +53,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.TASKLANE_LOG_LEVEL,
     leaseSeconds: e.TASKLANE_LEASE_SECONDS,
     pgPoolMax: e.TASKLANE_PG_POOL_MAX,
+    http: {
+      host: e.TASKLANE_HOST,
+      port: e.TASKLANE_PORT,
+      token: e.TASKLANE_HTTP_TOKEN,
+      stateless: e.TASKLANE_HTTP_STATELESS === '1' || e.TASKLANE_HTTP_STATELESS === 'true',
+      allowedHosts: e.TASKLANE_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
+      sessionIdleSeconds: e.TASKLANE_HTTP_SESSION_IDLE_SECONDS,
+    },
   };
 }
