@@ -10,7 +10,11 @@ const envSchema = z.object({
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   TASKLANE_HOST: z.string().min(1).default('127.0.0.1'),
   TASKLANE_PORT: z.coerce.number().int().min(0).max(65535).default(7420),
-  TASKLANE_HTTP_TOKEN: z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  // Empty means unset: compose files and shells often export the variable with no value.
+  TASKLANE_HTTP_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  ),
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
