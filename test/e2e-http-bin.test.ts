@@ -43,7 +43,7 @@ describe('the tasklane bin serving HTTP', () => {
 
     // The agent still holds its SSE stream open: shutdown must close it rather than wait forever.
     child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
+    const [code] = await once(child, 'close'); // 'close' comes after stderr is drained; 'exit' may not
     expect(code).toBe(0);
     expect(stderr).toMatch(/"why":"SIGTERM".*\n(.*\n)*.*"msg":"stopped"/);
     await agent.close();
