@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/db/open.js';
+import { openStore, type Store } from '../src/db/open.js';
 import { engines, newProject, openTestStore } from './helpers/engines.js';
 import { connectHttp, eventually, initializeBody, rawRequest, startHttpServer } from './helpers/http-client.js';
 import { text } from './helpers/stdio-client.js';
@@ -186,5 +186,21 @@ describe.each(engines)('tasklane over streamable HTTP on %s', (engine) => {
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: engine });
+  });
+});
+
+describe('readiness', () => {
+  it('is not ready when the database does not answer, while still alive', async () => {
+    const unreachable = await openStore('postgres://postgres@127.0.0.1:1/nothing-listens-here', { poolMax: 1 });
+    const { server, url } = await startHttpServer(unreachable);
+    try {
+      const ready = await fetch(new URL('/readyz', url));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'not_ready', reason: 'the database does not answer' });
+      expect((await fetch(new URL('/healthz', url))).status).toBe(200);
+    } finally {
+      await server.close();
+      await unreachable.close();
+    }
   });
 });
