@@ -37,6 +37,7 @@ describe('the tasklane bin serving HTTP', () => {
     expect(requests).toContainEqual(
       expect.objectContaining({ method: 'POST', path: '/mcp', rpc: 'tools/call', tool: 'get_next_task', status: 200, session: agent.transport.sessionId }),
     );
+    expect(requests).toContainEqual(expect.objectContaining({ rpc: 'initialize', status: 200, session: agent.transport.sessionId }));
     expect(requests.every((r) => typeof r.ms === 'number')).toBe(true);
     expect(stderr).not.toContain(TOKEN);
     expect(stderr).not.toContain('wrong-token-that-should-not-be-logged');

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/db/open.js';
 import { engines, newProject, openTestStore } from './helpers/engines.js';
@@ -176,6 +177,36 @@ describe.each(engines)('tasklane over streamable HTTP on %s', (engine) => {
     } finally {
       await stateless.server.close();
     }
+  });
+
+  it('lets an in-flight call finish when it shuts down, then refuses new ones', async () => {
+    const draining = await startHttpServer(store);
+    const agent = await connectHttp(draining.url);
+    const project = newProject('drain');
+    await agent.call('write_task_list', { project, tasks: [{ id: 'D1', description: 'finished during shutdown' }] });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    // Holds the task's row (and on PGlite the only connection) so the call below waits inside the server.
+    const holder = store.db.transaction().execute(async (trx) => {
+      await sql`select id from tasks where project_id = ${project} for update`.execute(trx);
+      locked();
+      await released;
+    });
+    await lockTaken;
+    const call = agent.call('mark_task_status', { project, task_id: 'D1', status: 'cancelled' });
+    await eventually(() => draining.server.inFlightCalls() === 1, 'the call never reached the server');
+    const closed = draining.server.close();
+    const late = await rawRequest(draining.url, { body: initializeBody }).catch((err: Error) => err);
+    release();
+    await holder;
+    expect((await call).structuredContent).toMatchObject({ changed: true, task: { id: 'D1', status: 'cancelled' } });
+    await closed;
+    expect(draining.server.sessionCount()).toBe(0);
+    // Either the listener was already gone or it answered 503: no new work was taken.
+    expect(late instanceof Error ? 'refused' : late.status).toMatch(/refused|503/);
+    await agent.close();
   });
 
   it('reports health and readiness as JSON without auth', async () => {

@@ -24,7 +24,7 @@ export function requestLog(log: Logger): RequestHandler {
         ...(req.method === 'POST' ? describeBody(req.body) : {}),
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
-        session: (req.headers['mcp-session-id'] as string | undefined) ?? (res.getHeader('mcp-session-id') as string | undefined),
+        session: (req.headers['mcp-session-id'] as string | undefined) ?? (res.locals.session as string | undefined),
         aborted: !res.writableFinished || undefined,
       };
       const quiet = req.path === '/healthz' || req.path === '/readyz';

@@ -42,6 +42,8 @@ export type HttpServer = {
   close(): Promise<void>;
   readonly address: { host: string; port: number; url: string } | undefined;
   sessionCount(): number;
+  /** Requests other than SSE GET streams whose responses are still open. */
+  inFlightCalls(): number;
 };
 
 /** MCP over streamable HTTP at /mcp, with /healthz and /readyz, auth, DNS rebinding protection and sessions. */
@@ -101,7 +103,11 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     const server = createMcpServer(deps);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
-      onsessioninitialized: (sid): void => sessions.add(sid, server, transport),
+      onsessioninitialized: (sid): void => {
+        res.locals.session = sid; // for the request log: the id is new, not in the request
+        sessions.add(sid, server, transport);
+      },
+      maxRequestBodySize: MAX_BODY_BYTES,
     });
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
@@ -114,7 +120,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       return sendJsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; POST to /mcp');
     }
     const server = createMcpServer(deps);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_BODY_BYTES });
     res.once('close', () => void server.close());
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
@@ -128,6 +134,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       return address;
     },
     sessionCount: () => sessions.size,
+    inFlightCalls: () => calls.count,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -156,6 +163,10 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
 class InFlight {
   #count = 0;
   #waiters: Array<() => void> = [];
+
+  get count(): number {
+    return this.#count;
+  }
 
   track(res: Response): void {
     this.#count++;
