@@ -209,6 +209,20 @@ describe.each(engines)('tasklane over streamable HTTP on %s', (engine) => {
     await agent.close();
   });
 
+  it('mounts extra routes behind the Host check, outside the /mcp token', async () => {
+    const hosted = await startHttpServer(store, { token: TOKEN, routes: (app) => app.get('/board/ping', (_req, res) => void res.json({ pong: true })) });
+    try {
+      const ok = await rawRequest(new URL('/board/ping', hosted.url).href, { method: 'GET' });
+      expect([ok.status, JSON.parse(ok.body)]).toEqual([200, { pong: true }]);
+      const foreign = await rawRequest(new URL('/board/ping', hosted.url).href, { method: 'GET', headers: { host: 'evil.example.com' } });
+      expect(foreign.status).toBe(403);
+      const missing = await rawRequest(new URL('/board/nope', hosted.url).href, { method: 'GET' });
+      expect([missing.status, JSON.parse(missing.body).error.code]).toEqual([404, -32601]);
+    } finally {
+      await hosted.server.close();
+    }
+  });
+
   it('reports health and readiness as JSON without auth', async () => {
     const base = new URL(secured.url).origin;
     const health = await fetch(`${base}/healthz`);

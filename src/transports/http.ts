@@ -32,11 +32,14 @@ export type HttpOptions = {
   insecureNoAuth?: boolean;
   /** How long shutdown waits for in-flight calls before cutting connections. */
   shutdownGraceMs?: number;
+  /**
+   * More routes (a web board, say): mounted after the Host/Origin checks, outside /mcp's bearer auth,
+   * before the JSON 404 and error handlers.
+   */
+  routes?: (app: Express) => void;
 };
 
 export type HttpServer = {
-  /** The Express app: mount more routes on it before listen(). */
-  express: Express;
   listen(): Promise<{ host: string; port: number; url: string }>;
   /** Stops accepting, lets in-flight calls finish, closes every session. The database is the caller's to close. */
   close(): Promise<void>;
@@ -87,6 +90,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     next();
   });
   app.all('/mcp', options.stateless ? handleStateless : handleStateful);
+  options.routes?.(app);
   app.use(notFound);
   app.use(jsonRpcErrorHandler(log));
 
@@ -129,7 +133,6 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
   const httpServer = http.createServer(app);
 
   return {
-    express: app,
     get address() {
       return address;
     },
