@@ -10,6 +10,9 @@ import { createLogger, type Logger } from './log.js';
 import { exportCommand, importCommand, UsageError } from './tracker-commands.js';
 import { NotARepositoryError } from './git/commit-file.js';
 import { DomainError } from './tasks/errors.js';
+import type { HttpOptions } from './transports/http.js';
+import { assertSafeBinding } from './transports/http-guards.js';
+import { serveHttp } from './transports/http-serve.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
@@ -18,6 +21,11 @@ const HELP = `tasklane ${VERSION} — a shared task board for AI agents, over MC
 Usage:
   tasklane                 serve MCP over stdio (the same as: tasklane serve)
   tasklane serve           serve MCP over stdio
+  tasklane serve --http    serve MCP over streamable HTTP at http://HOST:PORT/mcp
+      --host H             address to bind (TASKLANE_HOST, default 127.0.0.1)
+      --port P             port (TASKLANE_PORT, default 7420; 0 picks a free one)
+      --stateless          no sessions: one server per request (TASKLANE_HTTP_STATELESS=1)
+      --insecure-no-auth   allow a non-loopback address without TASKLANE_HTTP_TOKEN
   tasklane migrate         apply database migrations and exit
   tasklane status          print the board's counts for the project and exit
   tasklane project [--lease-seconds N] [--max-attempts N]
@@ -31,7 +39,7 @@ Usage:
 
 Settings come from the environment (see README): TASKLANE_DATABASE_URL (postgres://…, a folder,
 or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS,
-TASKLANE_GIT_AUTO.
+TASKLANE_GIT_AUTO; over HTTP also TASKLANE_HTTP_TOKEN, TASKLANE_ALLOWED_HOSTS, TASKLANE_HTTP_SESSION_IDLE_SECONDS.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -49,6 +57,11 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       commit: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      http: { type: 'boolean' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      stateless: { type: 'boolean' },
+      'insecure-no-auth': { type: 'boolean' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -65,6 +78,13 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'serve': {
+      if (values.http) {
+        const options = httpOptions(config, values);
+        assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
+        const app = await startApp(config, log, { background: true });
+        await serveHttp(app, options, describe(app));
+        return 0;
+      }
       const app = await startApp(config, log, { background: true });
       log.info({ version: VERSION, transport: 'stdio', database: describe(app), project: app.defaultProject }, 'tasklane started');
       await serveStdio(app);
@@ -137,6 +157,23 @@ function projectSettingsFrom(values: Record<string, unknown>): ProjectSettings {
   return settings;
 }
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+/** The HTTP settings from the environment, overridden by flags. */
+function httpOptions(config: Config, flags: Record<string, string | boolean | undefined>): HttpOptions {
+  let port = config.http.port;
+  if (typeof flags.port === 'string') {
+    port = Number(flags.port);
+    if (!/^\d+$/.test(flags.port) || port > 65535) throw new ConfigError(`--port: "${flags.port}" is not a port number (0–65535)`);
+  }
+  return {
+    host: typeof flags.host === 'string' ? flags.host : config.http.host,
+    port,
+    token: config.http.token,
+    stateless: flags.stateless === true || config.http.stateless,
+    allowedHosts: config.http.allowedHosts,
+    sessionIdleSeconds: config.http.sessionIdleSeconds,
+    insecureNoAuth: flags['insecure-no-auth'] === true,
+  };
+}
 
 function describe(app: App): string {
   return app.store.engine === 'postgres' ? `postgres ${app.store.location}` : `pglite ${app.store.location}`;

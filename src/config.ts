@@ -11,6 +11,16 @@ const envSchema = z.object({
   TASKLANE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   TASKLANE_REAP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   TASKLANE_GIT_AUTO: z.enum(['0', '1', 'true', 'false']).default('0'),
+  TASKLANE_HOST: z.string().min(1).default('127.0.0.1'),
+  TASKLANE_PORT: z.coerce.number().int().min(0).max(65535).default(7420),
+  // Empty means unset: compose files and shells often export the variable with no value.
+  TASKLANE_HTTP_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  ),
+  TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
+  TASKLANE_ALLOWED_HOSTS: z.string().default(''),
+  TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
 });
 
 /** Every environment variable tasklane reads: the one list a setting is added to. */
@@ -26,6 +36,17 @@ export type Config = {
   reapIntervalSeconds: number;
   /** Fill branch and commit_sha of status changes from the working tree when the caller gives none. */
   gitAuto: boolean;
+  http: HttpConfig;
+};
+
+export type HttpConfig = {
+  host: string;
+  port: number;
+  token: string | undefined;
+  stateless: boolean;
+  /** Extra hostnames accepted in Host and Origin headers (reverse proxies, container names). */
+  allowedHosts: string[];
+  sessionIdleSeconds: number;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -49,5 +70,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAttempts: e.TASKLANE_MAX_ATTEMPTS,
     reapIntervalSeconds: e.TASKLANE_REAP_INTERVAL_SECONDS,
     gitAuto: e.TASKLANE_GIT_AUTO === '1' || e.TASKLANE_GIT_AUTO === 'true',
+    http: {
+      host: e.TASKLANE_HOST,
+      port: e.TASKLANE_PORT,
+      token: e.TASKLANE_HTTP_TOKEN,
+      stateless: e.TASKLANE_HTTP_STATELESS === '1' || e.TASKLANE_HTTP_STATELESS === 'true',
+      allowedHosts: e.TASKLANE_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
+      sessionIdleSeconds: e.TASKLANE_HTTP_SESSION_IDLE_SECONDS,
+    },
   };
 }

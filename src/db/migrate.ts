@@ -7,16 +7,26 @@ import type { Database } from './schema.js';
 // bookkeeping tables, so replicas starting together could still race on that first step.
 const MIGRATION_LOCK = 7_420_001;
 
+function newMigrator(db: Kysely<Database>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'tasklane_migrations',
+    migrationLockTableName: 'tasklane_migrations_lock',
+  });
+}
+
+/** The names of the migrations this build knows but the database has not applied (readiness checks). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const known = await newMigrator(db).getMigrations();
+  return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
-      const migrator = new Migrator({
-        db: conn,
-        provider: { getMigrations: async () => migrations },
-        migrationTableName: 'tasklane_migrations',
-        migrationLockTableName: 'tasklane_migrations_lock',
-      });
+      const migrator = newMigrator(conn);
       const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import express, { type Express, type Request, type Response } from 'express';
+import { sql } from 'kysely';
+import type { App } from '../app.js';
+import { pendingMigrations } from '../db/migrate.js';
+import { createMcpServer } from '../mcp/server.js';
+import { VERSION } from '../version.js';
+import { staticBearerAuth } from './http-auth.js';
+import { jsonRpcErrorHandler, MAX_BODY_BYTES, notFound, sendJsonRpcError } from './http-errors.js';
+import { allowedHostnames, assertSafeBinding, hostAndOriginValidation } from './http-guards.js';
+import { requestLog } from './http-log.js';
+import { SessionRegistry } from './http-sessions.js';
+
+export type HttpDeps = Pick<App, 'board' | 'store' | 'log' | 'defaultProject' | 'gitRef'>;
+
+export type HttpOptions = {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** When set, every /mcp request needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** One server and transport per request, no session ids: for replicas behind a plain load balancer. */
+  stateless?: boolean;
+  /** Extra hostnames accepted in Host and Origin. */
+  allowedHosts?: string[];
+  sessionIdleSeconds?: number;
+  /** Allows a non-loopback binding without a token. */
+  insecureNoAuth?: boolean;
+  /** How long shutdown waits for in-flight calls before cutting connections. */
+  shutdownGraceMs?: number;
+  /**
+   * More routes (a web board, say): mounted after the Host/Origin checks, outside /mcp's bearer auth,
+   * before the JSON 404 and error handlers.
+   */
+  routes?: (app: Express) => void;
+};
+
+export type HttpServer = {
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** Stops accepting, lets in-flight calls finish, closes every session. The database is the caller's to close. */
+  close(): Promise<void>;
+  readonly address: { host: string; port: number; url: string } | undefined;
+  sessionCount(): number;
+  /** Requests other than SSE GET streams whose responses are still open. */
+  inFlightCalls(): number;
+};
+
+/** MCP over streamable HTTP at /mcp, with /healthz and /readyz, auth, DNS rebinding protection and sessions. */
+export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServer {
+  assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
+  const { log } = deps;
+  const sessions = new SessionRegistry((options.sessionIdleSeconds ?? 1800) * 1000, log);
+  const calls = new InFlight();
+  let closing: Promise<void> | undefined;
+  let address: HttpServer['address'];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLog(log));
+  // Before the Host check: probes and load balancers call these by any address, and they reveal nothing.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', version: VERSION, sessions: sessions.size });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (closing) return void res.status(503).json({ status: 'stopping' });
+    try {
+      await sql`select 1`.execute(deps.store.db);
+      const pending = await pendingMigrations(deps.store.db);
+      if (pending.length) return void res.status(503).json({ status: 'not_ready', pending_migrations: pending });
+      res.json({ status: 'ready', database: deps.store.engine });
+    } catch (err) {
+      log.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'not_ready', reason: 'the database does not answer' });
+    }
+  });
+  app.use(hostAndOriginValidation(allowedHostnames(options.host, options.allowedHosts ?? [])));
+  app.use((req, res, next) => {
+    if (!closing) return next();
+    res.setHeader('Connection', 'close');
+    sendJsonRpcError(res, 503, -32000, 'The server is shutting down: retry on another replica or after it restarts');
+  });
+  if (options.token) app.use('/mcp', staticBearerAuth(options.token));
+  app.use('/mcp', express.json({ limit: MAX_BODY_BYTES }));
+  app.all('/mcp', (req, res, next) => {
+    if (req.method !== 'GET') calls.track(res);
+    next();
+  });
+  app.all('/mcp', options.stateless ? handleStateless : handleStateful);
+  options.routes?.(app);
+  app.use(notFound);
+  app.use(jsonRpcErrorHandler(log));
+
+  async function handleStateful(req: Request, res: Response) {
+    const id = req.headers['mcp-session-id'];
+    if (typeof id === 'string') {
+      const transport = sessions.use(id, res);
+      if (!transport) return sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or expired; initialize a new one');
+      return transport.handleRequest(req, res, req.body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
+      return sendJsonRpcError(res, 400, -32000, 'Bad Request: send initialize first, then the Mcp-Session-Id header it returns');
+    }
+    const server = createMcpServer(deps);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (sid): void => {
+        res.locals.session = sid; // for the request log: the id is new, not in the request
+        sessions.add(sid, server, transport);
+      },
+      maxRequestBodySize: MAX_BODY_BYTES,
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+    if (!transport.sessionId) await server.close(); // initialize refused: nothing to keep
+  }
+
+  async function handleStateless(req: Request, res: Response) {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; POST to /mcp');
+    }
+    const server = createMcpServer(deps);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_BODY_BYTES });
+    res.once('close', () => void server.close());
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  }
+
+  const httpServer = http.createServer(app);
+
+  return {
+    get address() {
+      return address;
+    },
+    sessionCount: () => sessions.size,
+    inFlightCalls: () => calls.count,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(options.port, options.host, () => {
+          httpServer.off('error', reject);
+          const { port } = httpServer.address() as AddressInfo;
+          const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+          address = { host: options.host, port, url: `http://${host}:${port}/mcp` };
+          resolve(address);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await calls.drained(options.shutdownGraceMs ?? 10_000);
+        await sessions.closeAll();
+        httpServer.closeAllConnections();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Counts calls whose responses are still open, so shutdown can wait for them. */
+class InFlight {
+  #count = 0;
+  #waiters: Array<() => void> = [];
+
+  get count(): number {
+    return this.#count;
+  }
+
+  track(res: Response): void {
+    this.#count++;
+    res.once('close', () => {
+      if (--this.#count === 0) for (const w of this.#waiters.splice(0)) w();
+    });
+  }
+
+  drained(timeoutMs: number): Promise<void> {
+    if (this.#count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
