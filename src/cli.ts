@@ -1,10 +1,16 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type App, startApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { FolderInUseError } from './db/folder-lock.js';
-import { openStore } from './db/open.js';
+import { isPostgresUrl, openStore } from './db/open.js';
+import { hostStatus, stopHost } from './host/host-commands.js';
+import { HostStartError, locateHost } from './host/locate-host.js';
+import { runBoardHost } from './host/run-host.js';
+import { proxyStdio } from './transports/stdio-proxy.js';
 import type { ProjectSettings } from './db/projects.js';
 import { createLogger, type Logger } from './log.js';
 import { serveStdio } from './transports/stdio.js';
@@ -16,6 +22,8 @@ Usage:
   tasklane                 serve MCP over stdio (the same as: tasklane serve)
   tasklane serve           serve MCP over stdio
   tasklane migrate         apply database migrations and exit
+  tasklane host status     the board host of the embedded database: pid, address, uptime, sessions
+  tasklane host stop       stop that board host (the next tasklane starts a new one)
   tasklane status          print the board's counts for the project and exit
   tasklane project [--lease-seconds N] [--max-attempts N]
                            show or set the project's defaults for new claims and new tasks
@@ -53,6 +61,12 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'serve': {
+      const folder = boardHostFolder(config);
+      if (folder) {
+        log.info({ version: VERSION, transport: 'stdio', database: `pglite ${folder} (board host)`, via: 'board host' }, 'tasklane started');
+        await proxyStdio(() => locateHost(folder), log);
+        return 0;
+      }
       const app = await startApp(config, log, { background: true });
       log.info({ version: VERSION, transport: 'stdio', database: describe(app), project: app.defaultProject }, 'tasklane started');
       await serveStdio(app);
@@ -84,6 +98,15 @@ async function main(argv: string[]): Promise<number> {
         const current = await app.board.setProjectSettings(project, projectSettingsFrom(values));
         process.stdout.write(`${project}: ${JSON.stringify(current)}\n`);
       });
+    case 'host': {
+      const folder = embeddedFolder(config);
+      if (!folder) throw new ConfigError('tasklane host: the database is not an embedded folder; a board host serves only those');
+      const action = positionals[1] ?? 'status';
+      if (action === 'run') return runBoardHost(config, folder).then(() => 0);
+      if (action === 'status') return process.stdout.write(await hostStatus(folder)), 0;
+      if (action === 'stop') return process.stdout.write(await stopHost(folder)), 0;
+      throw new ConfigError(`tasklane host: unknown action "${action}"; use status, stop or run`);
+    }
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;
@@ -117,6 +140,19 @@ function projectSettingsFrom(values: Record<string, unknown>): ProjectSettings {
   return settings;
 }
 
+/** The embedded database folder, or undefined for a Postgres server or an in-memory database. */
+function embeddedFolder(config: Config): string | undefined {
+  const url = config.databaseUrl;
+  if (isPostgresUrl(url) || url.startsWith('memory://')) return undefined;
+  return path.resolve(url.replace(/^file:\/\//, ''));
+}
+
+function boardHostFolder(config: Config): string | undefined {
+  const folder = config.boardHost ? embeddedFolder(config) : undefined;
+  if (folder) fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return folder;
+}
+
 function describe(app: App): string {
   return app.store.engine === 'postgres' ? `postgres ${app.store.location}` : `pglite ${app.store.location}`;
 }
@@ -124,7 +160,7 @@ function describe(app: App): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    const expected = err instanceof FolderInUseError || err instanceof ConfigError;
+    const expected = err instanceof FolderInUseError || err instanceof ConfigError || err instanceof HostStartError;
     process.stderr.write(`tasklane: ${expected ? err.message : (err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   },

@@ -8,6 +8,8 @@ const envSchema = z.object({
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  TASKLANE_BOARD_HOST: z.enum(['on', 'off']).default('on'),
+  TASKLANE_BOARD_HOST_IDLE_SECONDS: z.coerce.number().min(1).max(7 * 24 * 3600).default(600),
   TASKLANE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   TASKLANE_REAP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
 });
@@ -20,6 +22,9 @@ export type Config = {
   pgPoolMax: number;
   maxAttempts: number;
   reapIntervalSeconds: number;
+  /** Embedded folders are served by one board host process that every local tasklane talks to. */
+  boardHost: boolean;
+  boardHostIdleSeconds: number;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -42,5 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolMax: e.TASKLANE_PG_POOL_MAX,
     maxAttempts: e.TASKLANE_MAX_ATTEMPTS,
     reapIntervalSeconds: e.TASKLANE_REAP_INTERVAL_SECONDS,
+    boardHost: e.TASKLANE_BOARD_HOST === 'on',
+    boardHostIdleSeconds: e.TASKLANE_BOARD_HOST_IDLE_SECONDS,
   };
 }
