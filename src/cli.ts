@@ -1,10 +1,17 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type App, startApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { FolderInUseError } from './db/folder-lock.js';
-import { openStore } from './db/open.js';
+import { isPostgresUrl, openStore } from './db/open.js';
+import { hostStatus, stopHost } from './host/host-commands.js';
+import { HostStartError, locateHost } from './host/locate-host.js';
+import { resolveDefaultProject } from './git/project-name.js';
+import { runBoardHost } from './host/run-host.js';
+import { proxyStdio } from './transports/stdio-proxy.js';
 import type { ProjectSettings } from './db/projects.js';
 import { createLogger, type Logger } from './log.js';
 import { exportCommand, importCommand, UsageError } from './tracker-commands.js';
@@ -27,6 +34,8 @@ Usage:
       --stateless          no sessions: one server per request (TASKLANE_HTTP_STATELESS=1)
       --insecure-no-auth   allow a non-loopback address without TASKLANE_HTTP_TOKEN
   tasklane migrate         apply database migrations and exit
+  tasklane host status     the board host of the embedded database: pid, address, uptime, sessions
+  tasklane host stop       stop that board host (the next tasklane starts a new one)
   tasklane status          print the board's counts for the project and exit
   tasklane project [--lease-seconds N] [--max-attempts N]
                            show or set the project's defaults for new claims and new tasks
@@ -85,6 +94,13 @@ async function main(argv: string[]): Promise<number> {
         await serveHttp(app, options, describe(app));
         return 0;
       }
+      const folder = boardHostFolder(config);
+      if (folder) {
+        log.info({ version: VERSION, transport: 'stdio', database: `pglite ${folder} (board host)`, via: 'board host' }, 'tasklane started');
+        const context = { defaultProject: await resolveDefaultProject(config.project, process.cwd()), cwd: process.cwd() };
+        await proxyStdio(() => locateHost(folder), context, log);
+        return 0;
+      }
       const app = await startApp(config, log, { background: true });
       log.info({ version: VERSION, transport: 'stdio', database: describe(app), project: app.defaultProject }, 'tasklane started');
       await serveStdio(app);
@@ -124,6 +140,15 @@ async function main(argv: string[]): Promise<number> {
         const report = command === 'import' ? await importCommand(app, project, positionals[1], options) : await exportCommand(app, project, options);
         process.stdout.write(report);
       });
+    case 'host': {
+      const folder = embeddedFolder(config);
+      if (!folder) throw new ConfigError('tasklane host: the database is not an embedded folder; a board host serves only those');
+      const action = positionals[1] ?? 'status';
+      if (action === 'run') return runBoardHost(config, folder).then(() => 0);
+      if (action === 'status') return process.stdout.write(await hostStatus(folder)), 0;
+      if (action === 'stop') return process.stdout.write(await stopHost(folder)), 0;
+      throw new ConfigError(`tasklane host: unknown action "${action}"; use status, stop or run`);
+    }
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;
@@ -175,6 +200,19 @@ function httpOptions(config: Config, flags: Record<string, string | boolean | un
   };
 }
 
+/** The embedded database folder, or undefined for a Postgres server or an in-memory database. */
+function embeddedFolder(config: Config): string | undefined {
+  const url = config.databaseUrl;
+  if (isPostgresUrl(url) || url.startsWith('memory://')) return undefined;
+  return path.resolve(url.replace(/^file:\/\//, ''));
+}
+
+function boardHostFolder(config: Config): string | undefined {
+  const folder = config.boardHost ? embeddedFolder(config) : undefined;
+  if (folder) fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return folder;
+}
+
 function describe(app: App): string {
   return app.store.engine === 'postgres' ? `postgres ${app.store.location}` : `pglite ${app.store.location}`;
 }
@@ -182,7 +220,9 @@ function describe(app: App): string {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    const expected = err instanceof FolderInUseError || err instanceof ConfigError || err instanceof UsageError || err instanceof NotARepositoryError;
+    const expected =
+      err instanceof FolderInUseError || err instanceof ConfigError || err instanceof UsageError ||
+      err instanceof NotARepositoryError || err instanceof HostStartError;
     if (err instanceof DomainError) {
       process.stderr.write(`tasklane: ${err.code}: ${err.message}\n`);
       process.exit(1);

@@ -8,6 +8,8 @@ const envSchema = z.object({
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  TASKLANE_BOARD_HOST: z.enum(['on', 'off']).default('on'),
+  TASKLANE_BOARD_HOST_IDLE_SECONDS: z.coerce.number().min(1).max(7 * 24 * 3600).default(600),
   TASKLANE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   TASKLANE_REAP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
   TASKLANE_GIT_AUTO: z.enum(['0', '1', 'true', 'false']).default('0'),
@@ -36,6 +38,9 @@ export type Config = {
   reapIntervalSeconds: number;
   /** Fill branch and commit_sha of status changes from the working tree when the caller gives none. */
   gitAuto: boolean;
+  /** Embedded folders are served by one board host process that every local tasklane talks to. */
+  boardHost: boolean;
+  boardHostIdleSeconds: number;
   http: HttpConfig;
 };
 
@@ -78,5 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedHosts: e.TASKLANE_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
       sessionIdleSeconds: e.TASKLANE_HTTP_SESSION_IDLE_SECONDS,
     },
+    boardHost: e.TASKLANE_BOARD_HOST === 'on',
+    boardHostIdleSeconds: e.TASKLANE_BOARD_HOST_IDLE_SECONDS,
   };
 }

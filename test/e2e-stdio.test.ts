@@ -12,7 +12,8 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
   beforeAll(async () => {
     if (engine === 'pglite') dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-e2e-'));
     const url = engine === 'pglite' ? path.join(dataDir!, 'board') : process.env.TEST_DATABASE_URL!;
-    session = await connectStdio({ TASKLANE_DATABASE_URL: url, TASKLANE_PROJECT: 'e2e-default' });
+    // The embedded folder opened by this process itself: the board host has its own tests.
+    session = await connectStdio({ TASKLANE_DATABASE_URL: url, TASKLANE_PROJECT: 'e2e-default', TASKLANE_BOARD_HOST: 'off' });
   });
   afterAll(async () => {
     await session?.close();

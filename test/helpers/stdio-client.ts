@@ -10,7 +10,8 @@ export async function connectStdio(env: Record<string, string>, name = 'test-age
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI],
-    env: { ...(process.env as Record<string, string>), TASKLANE_LOG_LEVEL: 'info', ...env },
+    // Board hosts that tests start stop soon after their last client leaves.
+    env: { ...(process.env as Record<string, string>), TASKLANE_LOG_LEVEL: 'info', TASKLANE_BOARD_HOST_IDLE_SECONDS: '3', ...env },
     stderr: 'pipe',
     cwd,
   });
