@@ -8,6 +8,9 @@ const envSchema = z.object({
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  TASKLANE_EMBEDDINGS: z.enum(['ollama', 'off']).optional(),
+  OLLAMA_HOST: z.string().min(1).optional(),
+  TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default('nomic-embed-text'),
 });
 
 export type Config = {
@@ -16,6 +19,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['TASKLANE_LOG_LEVEL'];
   leaseSeconds: number;
   pgPoolMax: number;
+  /** null when embeddings are off: lessons search is then lexical. */
+  embeddings: { provider: 'ollama'; host: string; model: string } | null;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -36,5 +41,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.TASKLANE_LOG_LEVEL,
     leaseSeconds: e.TASKLANE_LEASE_SECONDS,
     pgPoolMax: e.TASKLANE_PG_POOL_MAX,
+    // Off unless asked for, or unless OLLAMA_HOST says where an Ollama runs.
+    embeddings:
+      (e.TASKLANE_EMBEDDINGS ?? (e.OLLAMA_HOST ? 'ollama' : 'off')) === 'ollama'
+        ? { provider: 'ollama', host: e.OLLAMA_HOST ?? 'http://127.0.0.1:11434', model: e.TASKLANE_EMBED_MODEL }
+        : null,
   };
 }

@@ -51,6 +51,25 @@ export const nextTaskOut = {
   waiting_on: z.array(z.object({ id: z.string(), status: z.string(), assignee: str, lease_expires_at: str })).optional(),
   blocked_chains: z.array(z.string()).optional(),
   counts: countsOut,
+  lessons: z.array(z.object({ id: z.string(), title: z.string(), body: z.string(), score: num })).optional(),
+};
+
+const lessonOut = z
+  .object({ id: z.string(), title: z.string(), body: z.string(), tags: z.array(z.string()), score: num, matched_by: z.enum(['semantic', 'lexical', 'both']) })
+  .loose();
+
+export const searchLessonsOut = {
+  project: z.string(),
+  mode: z.enum(['hybrid', 'lexical']),
+  lexical_reason: str,
+  lessons: z.array(lessonOut),
+};
+
+export const recordLessonOut = {
+  id: z.string(),
+  title: z.string(),
+  scope: z.enum(['project', 'global']),
+  embedding: z.enum(['queued', 'disabled']),
 };
 
 export const markStatusOut = {

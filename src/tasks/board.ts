@@ -8,7 +8,11 @@ import { nextTask } from './next-task.js';
 import { updateTask } from './update-task.js';
 import { writeTaskList } from './write-task-list.js';
 
-export type BoardOptions = { leaseSeconds: number };
+export type BoardOptions = {
+  leaseSeconds: number;
+  /** get_next_task attaches up to 3 relevant lessons to the task it hands out (default on). */
+  attachLessons?: boolean;
+};
 
 /** The task engine: every operation is one transaction; it knows nothing of MCP. */
 export class TaskBoard {
@@ -27,6 +31,7 @@ export class TaskBoard {
         agent: input.agent ?? null,
         claim: input.claim ?? true,
         leaseSeconds: input.lease_seconds ?? this.options.leaseSeconds,
+        attachLessons: this.options.attachLessons ?? true,
         phase: input.phase,
         module: input.module,
         tags: input.tags,
