@@ -33,9 +33,11 @@ const columns = (bodyChars?: number) =>
 /**
  * Full text, with the query's words ORed: websearch_to_tsquery ANDs them, and a natural-language
  * query then matches nothing unless every word is present. Each word becomes its own plainto_tsquery
- * (so stemming, stop words and quoting stay Postgres's job) and ts_rank_cd orders the matches.
- * With `words` (pg_trgm present), word_similarity on each word also finds misspelt and partial words;
- * the two orders are fused by reciprocal rank inside the statement. One round trip.
+ * (stemming, stop words and quoting stay Postgres's job); a lesson scores the sum over the words it
+ * contains of ts_rank_cd × idf, so that "sleep" outweighs "test" and "fail" (ts_rank_cd alone knows
+ * no word rarity, and lessons full of common words won). With `trigramWords` (pg_trgm present),
+ * each word that no lesson contains (misspelt or partial) is looked up by word_similarity instead;
+ * the two orders are fused by reciprocal rank inside the statement. One round trip (plus a `set local` when trigrams are used).
  */
 export async function searchLessonsLexical(
   db: Db,
@@ -44,22 +46,39 @@ export async function searchLessonsLexical(
   options: ChannelOptions & { trigramWords?: string[] },
 ): Promise<RankedLesson[]> {
   const words = options.trigramWords ?? [];
+  const inScope = scopeConditions(scope);
+  if (words.length) {
+    // The default threshold (0.6) misses a transposed letter in a long word ("migratoins" scores 0.55).
+    await sql`set local pg_trgm.word_similarity_threshold = 0.4`.execute(db);
+  }
   const trigram = words.length
-    ? sql`, trg as (
-        select l.id, row_number() over (order by ${sql.join(words.map((w) => sql`word_similarity(${w}, l.title || ' ' || l.body)`), sql` + `)} desc, l.id desc) as r
-        from lessons l
-        where (${sql.join(words.map((w) => sql`${w} <% (l.title || ' ' || l.body)`), sql` or `)}) and ${scopeConditions(scope)}
-        order by r limit ${options.pool})`
+    ? sql`, misses as (
+        select w from unnest(${words}::text[]) as w
+        where numnode(plainto_tsquery('english', w)) > 0
+          and not exists (select 1 from lessons l where l.search_tsv @@ plainto_tsquery('english', w) and ${inScope})
+      ), trg as (
+        select id, row_number() over (order by sum(sim) desc, id desc) as r
+        from (
+          select l.id, word_similarity(m.w, l.title || ' ' || l.body) as sim
+          from misses m join lessons l on m.w <% (l.title || ' ' || l.body)
+          where ${inScope}
+        ) hits
+        group by id order by r limit ${options.pool})`
     : sql`, trg as (select null::bigint as id, null::bigint as r where false)`;
   const { rows } = await sql<StoredLesson>`
-    with q as (
-      select string_agg('(' || t::text || ')', ' | ')::tsquery as tsq
-      from (select plainto_tsquery('english', w) as t from regexp_split_to_table(${query}, '\\s+') as w) words
+    with terms as (
+      select distinct t as q
+      from (select plainto_tsquery('english', w) as t from regexp_split_to_table(${query}, '[[:space:]]+') as w) words
       where numnode(t) > 0
+    ), weighted as (
+      select q, ln(1 + (select count(*) from lessons l where ${inScope})::float8
+                     / (1 + (select count(*) from lessons l where l.search_tsv @@ q and ${inScope}))) as idf
+      from terms
     ), fts as (
-      select l.id, row_number() over (order by ts_rank_cd(l.search_tsv, q.tsq) desc, l.id desc) as r
-      from lessons l, q
-      where l.search_tsv @@ q.tsq and ${scopeConditions(scope)}
+      select l.id, row_number() over (order by sum(w.idf * ts_rank_cd(l.search_tsv, w.q)) desc, l.id desc) as r
+      from weighted w join lessons l on l.search_tsv @@ w.q
+      where ${inScope}
+      group by l.id
       order by r limit ${options.pool}
     )${trigram}, fused as (
       select id, coalesce(1.0 / (60 + fts.r), 0) + coalesce(1.0 / (60 + trg.r), 0) as score
