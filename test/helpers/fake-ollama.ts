@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
  */
 export class FakeOllama {
   dimensions = 64;
+  /** Per-model dimensions, overriding `dimensions`. */
+  modelDimensions: Record<string, number> = {};
   requests = 0;
   #server: http.Server | undefined;
   #port = 0;
@@ -48,7 +50,7 @@ export class FakeOllama {
       const { model, input } = JSON.parse(body) as { model: string; input: string | string[] };
       const texts = Array.isArray(input) ? input : [input];
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ model, embeddings: texts.map((t) => embedWords(t, this.dimensions)) }));
+      res.end(JSON.stringify({ model, embeddings: texts.map((t) => embedWords(t, this.modelDimensions[model] ?? this.dimensions)) }));
     });
   }
 }
