@@ -35,10 +35,10 @@ describe.each(engines)('lessons on %s (lexical)', (engine) => {
     const p = newProject();
     const first = 'Always run the linter before committing because the pre-commit hook is not installed on fresh clones of this repository, ever';
     const r = await book.record(p, { lesson: `${first}\nsecond line`, tags: ['ci', 'ci'] }, 'agent-7');
-    expect(r).toMatchObject({ title: first.slice(0, 120), tags: ['ci'], created_by: 'agent-7', scope: 'project', project: p, embedding: 'disabled' });
+    expect(r).toEqual({ id: expect.any(String), title: first.slice(0, 120), scope: 'project', embedding: 'disabled' });
     expect(r.id).toMatch(/^\d+$/);
     const found = await book.search(p, { query: 'linter pre-commit hook' });
-    expect(found.lessons[0]).toMatchObject({ id: r.id, body: `${first}\nsecond line`, matched_by: 'lexical' });
+    expect(found.lessons[0]).toMatchObject({ id: r.id, body: `${first}\nsecond line`, tags: ['ci'], created_by: 'agent-7', matched_by: 'lexical' });
   });
 
   it('says why search is lexical', async () => {
@@ -56,7 +56,7 @@ describe.each(engines)('lessons on %s (lexical)', (engine) => {
     expect(await lessonCount(p)).toBe(0);
     await expect(book.search(p, { query: 'x', task_id: 'T9' })).rejects.toThrow(/no task "T9"/);
     const ok = await book.record(p, { lesson: 'the T1 parser needs a BOM check', task_id: 'T1' }, null);
-    expect(ok.task_id).toBe('T1');
+
     expect((await book.search(p, { query: 'parser', task_id: 'T1' })).lessons.map((l) => l.id)).toEqual([ok.id]);
   });
 
@@ -81,11 +81,13 @@ describe.each(engines)('lessons on %s (lexical)', (engine) => {
   it('shares global lessons across projects, unless include_global is false', async () => {
     const a = newProject('a');
     const b = newProject('b');
-    const g = await book.record(a, { lesson: 'Quarantine the zebra-printer driver before upgrading the kernel', scope: 'global' }, null);
+    // The server database outlives test runs: a word of its own keeps earlier global lessons out.
+    const printer = `zebra${a.replace(/[^a-z0-9]/g, '')}`;
+    const g = await book.record(a, { lesson: `Quarantine the ${printer} driver before upgrading the kernel`, scope: 'global' }, null);
     expect(g.scope).toBe('global');
-    expect((await book.search(b, { query: 'zebra printer driver' })).lessons.map((l) => l.id)).toEqual([g.id]);
-    expect((await book.search(b, { query: 'zebra printer driver', include_global: false })).lessons).toEqual([]);
-    expect((await book.search(newProject(), { query: 'zebra', include_global: true })).lessons[0]).toMatchObject({ id: g.id, scope: 'global' });
+    expect((await book.search(b, { query: printer })).lessons.map((l) => l.id)).toEqual([g.id]);
+    expect((await book.search(b, { query: printer, include_global: false })).lessons).toEqual([]);
+    expect((await book.search(newProject(), { query: printer, include_global: true })).lessons[0]).toMatchObject({ id: g.id, scope: 'global' });
   });
 
   it('attaches up to 3 relevant lessons to the task get_next_task hands out, this project first', async () => {

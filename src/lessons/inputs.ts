@@ -3,13 +3,13 @@ import { projectField } from '../tasks/inputs.js';
 
 export const MAX_LESSON_CHARS = 8000;
 
-const tags = z.array(z.string().trim().min(1).max(50)).max(20);
-const taskId = z.string().trim().min(1).max(100);
+const tags = z.array(z.string().max(50)).max(20);
+const taskId = z.string().max(100);
 
 export const recordLessonInput = {
   project: projectField,
   lesson: z.string().trim().min(1).max(MAX_LESSON_CHARS),
-  title: z.string().trim().min(1).max(200).optional(),
+  title: z.string().max(200).optional(),
   tags: tags.optional(),
   task_id: taskId.optional(),
   agent: z.string().max(200).optional(),

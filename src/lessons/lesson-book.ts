@@ -23,7 +23,7 @@ export type LessonBookOptions = {
   queryEmbedTimeoutMs?: number;
 };
 
-export type RecordedLesson = Omit<LessonView, 'body' | 'score' | 'matched_by'> & { project?: string; embedding: 'queued' | 'disabled' };
+export type RecordedLesson = { id: string; title: string; scope: 'project' | 'global'; embedding: 'queued' | 'disabled' };
 
 export type SearchResult = { project: string; mode: 'hybrid' | 'lexical'; lexical_reason?: string; lessons: LessonView[] };
 
@@ -49,17 +49,21 @@ export class LessonBook {
       const lesson = await insertLesson(trx, {
         project_id: global ? null : project,
         task_id: input.task_id ?? null,
-        title: input.title ?? input.lesson.split('\n', 1)[0].trim().slice(0, TITLE_CHARS),
+        title: input.title?.trim() || input.lesson.split('\n', 1)[0].trim().slice(0, TITLE_CHARS),
         body: input.lesson,
-        tags: [...new Set(input.tags ?? [])],
+        tags: [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))],
         created_by: agent,
       });
       if (embed) await enqueueEmbedding(trx, lesson.id, embed.model);
       return lesson;
     });
     if (embed) this.options.onQueued?.();
-    const { body: _body, score: _score, matched_by: _matched, ...view } = lessonView(row, 0, 'lexical');
-    return { ...view, ...(global ? {} : { project }), embedding: embed ? 'queued' : 'disabled' };
+    return {
+      id: String(row.id),
+      title: row.title,
+      scope: global ? 'global' : 'project',
+      embedding: embed ? 'queued' : 'disabled',
+    };
   }
 
   async search(project: string, input: Omit<SearchLessonsInput, 'project'>): Promise<SearchResult> {

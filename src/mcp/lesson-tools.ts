@@ -20,7 +20,7 @@ export function registerLessonTools(server: McpServer, ctx: LessonToolContext): 
   server.registerTool(
     'record_lesson',
     {
-      description: 'Record a lesson learned (up to 8,000 chars; title defaults to its first line) so later agents find it. scope:global shares it across projects.',
+      description: 'Record a lesson learned so later agents find it (title defaults to its first line). scope:global shares it with all projects.',
       inputSchema: recordLessonInput,
       outputSchema: recordLessonOut,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -34,7 +34,7 @@ export function registerLessonTools(server: McpServer, ctx: LessonToolContext): 
   server.registerTool(
     'search_lessons',
     {
-      description: 'Find lessons by words and meaning, best first (this project and global ones). mode says hybrid or lexical, and why.',
+      description: 'Find lessons by words and meaning, best first, in this project and global ones. mode: hybrid or lexical (and why).',
       inputSchema: searchLessonsInput,
       outputSchema: searchLessonsOut,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },

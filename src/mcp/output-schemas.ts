@@ -51,12 +51,12 @@ export const nextTaskOut = {
   waiting_on: z.array(z.object({ id: z.string(), status: z.string(), assignee: str, lease_expires_at: str })).optional(),
   blocked_chains: z.array(z.string()).optional(),
   counts: countsOut,
-  lessons: z.array(z.object({ id: z.string(), title: z.string(), body: z.string(), score: num })).optional(),
+  /** {id, title, body, score}, as documented in the README. */
+  lessons: z.array(z.looseObject({ id: z.string() })).optional(),
 };
 
-const lessonOut = z
-  .object({ id: z.string(), title: z.string(), body: z.string(), tags: z.array(z.string()), score: num, matched_by: z.enum(['semantic', 'lexical', 'both']) })
-  .loose();
+/** The other fields (title, body, tags, task_id, created_by, created_at, scope, matched_by) are in the README. */
+const lessonOut = z.looseObject({ id: z.string(), score: num });
 
 export const searchLessonsOut = {
   project: z.string(),

@@ -57,7 +57,7 @@ export function renderBreakdown(r: BreakdownResult): string {
 }
 
 export function renderRecordedLesson(r: RecordedLesson): string {
-  return `lesson ${r.id} recorded (${r.scope}${r.project ? ` ${r.project}` : ''}): ${r.title}; embedding ${r.embedding}`;
+  return `lesson ${r.id} recorded (${r.scope}): ${r.title}; embedding ${r.embedding}`;
 }
 
 export function renderLessonSearch(r: SearchResult): string {
