@@ -3,9 +3,18 @@ import { toSql } from 'pgvector';
 import type { Db } from './schema.js';
 import type { StoredLesson } from './lessons.js';
 
+// Work bounds that keep a search cheap at 10,000+ lessons: a word's document frequency is counted
+// up to DF_CAP (a word in more lessons than that is common, whatever its exact count), and each word
+// brings at most PER_TERM candidates to be ranked (the first the index finds). A rare word, the one
+// that matters, brings all of its lessons.
+const DF_CAP = 200;
+const PER_TERM = 100;
+
 export type LessonScope = {
   projectId: string;
   includeGlobal: boolean;
+  /** Global lessons only (the claim path's second look). */
+  globalOnly?: boolean;
   tags?: string[];
   taskId?: string;
 };
@@ -13,12 +22,17 @@ export type LessonScope = {
 /** A candidate from one channel, with its rank there (1 = best). */
 export type RankedLesson = StoredLesson & { rank: number };
 
-export type ChannelOptions = { pool: number; bodyChars?: number };
+export type ChannelOptions = { pool: number; bodyChars?: number; /** Candidates each word brings at most (default PER_TERM). */ perTerm?: number };
 
 function scopeConditions(scope: LessonScope): RawBuilder<unknown> {
-  const conditions = [
-    scope.includeGlobal ? sql`(l.project_id = ${scope.projectId} or l.project_id is null)` : sql`l.project_id = ${scope.projectId}`,
-  ];
+  // coalesce and || '' make the planner filter rows rather than AND a bitmap of the whole project into
+  // every word's index scan (that doubled a claim's lesson lookup at 10,000 lessons).
+  const projects = scope.globalOnly
+    ? sql`l.project_id is null`
+    : scope.includeGlobal
+      ? sql`coalesce(l.project_id, ${scope.projectId}) = ${scope.projectId}`
+      : sql`l.project_id || '' = ${scope.projectId}`;
+  const conditions = [projects];
   if (scope.tags?.length) conditions.push(sql`l.tags && ${scope.tags}::text[]`);
   if (scope.taskId) conditions.push(sql`l.task_id = ${scope.taskId}`);
   return sql.join(conditions, sql` and `);
@@ -35,7 +49,8 @@ const columns = (bodyChars?: number) =>
  * query then matches nothing unless every word is present. Each word becomes its own plainto_tsquery
  * (stemming, stop words and quoting stay Postgres's job); a lesson scores the sum over the words it
  * contains of ts_rank_cd × idf, so that "sleep" outweighs "test" and "fail" (ts_rank_cd alone knows
- * no word rarity, and lessons full of common words won). With `trigramWords` (pg_trgm present),
+ * no word rarity, and lessons full of common words won). The CTEs are `materialized` so that each
+ * word's frequency is counted once, not once per joined row. With `trigramWords` (pg_trgm present),
  * each word that no lesson contains (misspelt or partial) is looked up by word_similarity instead;
  * the two orders are fused by reciprocal rank inside the statement. One round trip (plus a `set local` when trigrams are used).
  */
@@ -66,18 +81,22 @@ export async function searchLessonsLexical(
         group by id order by r limit ${options.pool})`
     : sql`, trg as (select null::bigint as id, null::bigint as r where false)`;
   const { rows } = await sql<StoredLesson>`
-    with terms as (
+    with terms as materialized (
       select distinct t as q
       from (select plainto_tsquery('english', w) as t from regexp_split_to_table(${query}, '[[:space:]]+') as w) words
       where numnode(t) > 0
-    ), weighted as (
-      select q, ln(1 + (select count(*) from lessons l where ${inScope})::float8
-                     / (1 + (select count(*) from lessons l where l.search_tsv @@ q and ${inScope}))) as idf
-      from terms
+    ), weighted as materialized (
+      -- One index scan per word gives both its frequency (up to DF_CAP) and its candidate lessons.
+      select q, ln(1 + greatest((select reltuples from pg_class where oid = 'lessons'::regclass), 1000)::float8 / (1 + df)) as idf, ids
+      from terms, lateral (
+        select count(*) as df, (array_agg(m.id))[1:${options.perTerm ?? PER_TERM}] as ids
+        from (select l.id from lessons l where l.search_tsv @@ q and ${inScope} limit ${DF_CAP}) m
+      ) d
+    ), candidates as materialized (
+      select distinct unnest(ids) as id from weighted
     ), fts as (
       select l.id, row_number() over (order by sum(w.idf * ts_rank_cd(l.search_tsv, w.q)) desc, l.id desc) as r
-      from weighted w join lessons l on l.search_tsv @@ w.q
-      where ${inScope}
+      from candidates c join lessons l on l.id = c.id join weighted w on l.search_tsv @@ w.q
       group by l.id
       order by r limit ${options.pool}
     )${trigram}, fused as (
