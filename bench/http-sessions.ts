@@ -1,5 +1,7 @@
 // Memory held per HTTP session, and freed by the idle timeout.
 // Run: node --expose-gc --import tsx bench/http-sessions.ts [sessions]
+import { detectSearchCapabilities } from '../src/db/search-capabilities.js';
+import { LessonBook } from '../src/lessons/lesson-book.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openStore } from '../src/db/open.js';
 import { createLogger } from '../src/log.js';
@@ -17,7 +19,7 @@ const heapMiB = () => {
 const store = await openStore('memory://');
 await migrateToLatest(store.db);
 const server = createHttpServer(
-  { board: new TaskBoard(store.db, { leaseSeconds: 900 }), store, log: createLogger('silent'), defaultProject: 'bench' },
+  { board: new TaskBoard(store.db, { leaseSeconds: 900 }), lessons: new LessonBook(store.db, { capabilities: await detectSearchCapabilities(store.db), embeddings: null }), store, log: createLogger('silent'), defaultProject: 'bench' },
   { host: '127.0.0.1', port: 0, sessionIdleSeconds: 2 },
 );
 const { url } = await server.listen();

@@ -1,8 +1,12 @@
 import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openStore, type Store } from './db/open.js';
+import { detectSearchCapabilities } from './db/search-capabilities.js';
+import { OllamaEmbeddings } from './embeddings/ollama.js';
 import { resolveDefaultProject } from './git/project-name.js';
 import { type GitRef, workingTreeRef } from './git/working-tree.js';
+import { EmbeddingWorker } from './lessons/embedding-worker.js';
+import { LessonBook } from './lessons/lesson-book.js';
 import type { Logger } from './log.js';
 import { TaskBoard } from './tasks/board.js';
 import { startReaper } from './tasks/reaper.js';
@@ -11,6 +15,9 @@ export type App = {
   config: Config;
   store: Store;
   board: TaskBoard;
+  lessons: LessonBook;
+  /** Present when lessons are embedded (vector extension and a provider). */
+  embeddingWorker: EmbeddingWorker | null;
   log: Logger;
   defaultProject: string;
   /** With TASKLANE_GIT_AUTO: the branch and commit of the working tree, for status changes that name none. */
@@ -18,13 +25,13 @@ export type App = {
   close(): Promise<void>;
 };
 
-/** Opens the database, applies migrations and builds the engine: everything a transport needs. */
 export type StartOptions = {
-  /** Background work a serving process does (the lease reaper); one-shot commands leave it off. */
+  /** Background work a serving process does (lease reaper, embedding worker); one-shot commands leave it off. */
   background?: boolean;
   cwd?: string;
 };
 
+/** Opens the database, applies migrations and builds the engines: everything a transport needs. */
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
   try {
@@ -36,6 +43,13 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   }
   const cwd = options.cwd ?? process.cwd();
   const defaultProject = await resolveDefaultProject(config.project, cwd);
+  const capabilities = await detectSearchCapabilities(store.db);
+  const provider = config.embeddings ? new OllamaEmbeddings({ host: config.embeddings.host, model: config.embeddings.model }) : null;
+  const worker = capabilities.vector && provider ? new EmbeddingWorker(store.db, provider, log) : null;
+  const lessons = new LessonBook(store.db, { capabilities, embeddings: provider, onQueued: () => worker?.nudge() });
+  if (lessons.lexicalReason) log.info({ trigram: capabilities.trigram }, `lessons search is lexical: ${lessons.lexicalReason}`);
+  else log.info({ model: provider!.model, trigram: capabilities.trigram }, 'lessons search is hybrid');
+  if (worker && options.background) worker.start();
   const board = new TaskBoard(store.db, { leaseSeconds: config.leaseSeconds, maxAttempts: config.maxAttempts });
   const reaper = options.background ? startReaper(board, log, config.reapIntervalSeconds * 1000) : undefined;
   let closed = false;
@@ -43,6 +57,8 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     config,
     store,
     board,
+    lessons,
+    embeddingWorker: worker,
     log,
     defaultProject,
     gitRef: config.gitAuto ? () => workingTreeRef(cwd) : undefined,
@@ -50,6 +66,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       if (closed) return;
       closed = true;
       await reaper?.stop();
+      await worker?.stop();
       await store.close();
     },
   };

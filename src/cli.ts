@@ -14,6 +14,7 @@ import { runBoardHost } from './host/run-host.js';
 import { proxyStdio } from './transports/stdio-proxy.js';
 import type { ProjectSettings } from './db/projects.js';
 import { createLogger, type Logger } from './log.js';
+import { lessonsCommand } from './lessons-commands.js';
 import { exportCommand, importCommand, UsageError } from './tracker-commands.js';
 import { NotARepositoryError } from './git/commit-file.js';
 import { DomainError } from './tasks/errors.js';
@@ -43,12 +44,16 @@ Usage:
                            [--project P] [--format json|tasks-md|task-status|todo] [--dry-run]
   tasklane export          print the board as a tracker [--project P] [--format md|json|tasks-md]
                            [--out FILE] [--commit: commit FILE with git, never pushing]
+  tasklane lessons search "query" [--limit n]   search lessons learned
+  tasklane lessons add "text" [--tags a,b] [--title t] [--task-id T1] [--global]   record a lesson
+  tasklane lessons reembed queue every lesson for embedding again (after a model change) and embed them
   tasklane --help          this help
   tasklane --version       the version
 
 Settings come from the environment (see README): TASKLANE_DATABASE_URL (postgres://…, a folder,
 or memory://; default ~/.tasklane/data), TASKLANE_PROJECT, TASKLANE_LOG_LEVEL, TASKLANE_LEASE_SECONDS,
 TASKLANE_GIT_AUTO; over HTTP also TASKLANE_HTTP_TOKEN, TASKLANE_ALLOWED_HOSTS, TASKLANE_HTTP_SESSION_IDLE_SECONDS.
+TASKLANE_EMBEDDINGS (ollama|off), OLLAMA_HOST, TASKLANE_EMBED_MODEL. --project works with every command.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -71,6 +76,11 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       stateless: { type: 'boolean' },
       'insecure-no-auth': { type: 'boolean' },
+      tags: { type: 'string' },
+      title: { type: 'string' },
+      'task-id': { type: 'string' },
+      global: { type: 'boolean' },
+      limit: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -148,6 +158,15 @@ async function main(argv: string[]): Promise<number> {
       if (action === 'status') return process.stdout.write(await hostStatus(folder)), 0;
       if (action === 'stop') return process.stdout.write(await stopHost(folder)), 0;
       throw new ConfigError(`tasklane host: unknown action "${action}"; use status, stop or run`);
+    }
+    case 'lessons': {
+      const app = await startApp(config, log);
+      try {
+        const project = typeof values.project === 'string' ? values.project : app.defaultProject;
+        return await lessonsCommand(app, project, positionals.slice(1), values);
+      } finally {
+        await app.close();
+      }
     }
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);

@@ -23,6 +23,9 @@ const envSchema = z.object({
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
+  TASKLANE_EMBEDDINGS: z.enum(['ollama', 'off']).optional(),
+  OLLAMA_HOST: z.string().min(1).optional(),
+  TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default('nomic-embed-text'),
 });
 
 /** Every environment variable tasklane reads: the one list a setting is added to. */
@@ -42,6 +45,8 @@ export type Config = {
   boardHost: boolean;
   boardHostIdleSeconds: number;
   http: HttpConfig;
+  /** null when embeddings are off: lessons search is then lexical. */
+  embeddings: { provider: 'ollama'; host: string; model: string } | null;
 };
 
 export type HttpConfig = {
@@ -85,5 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     boardHost: e.TASKLANE_BOARD_HOST === 'on',
     boardHostIdleSeconds: e.TASKLANE_BOARD_HOST_IDLE_SECONDS,
+    // Off unless asked for, or unless OLLAMA_HOST says where an Ollama runs.
+    embeddings:
+      (e.TASKLANE_EMBEDDINGS ?? (e.OLLAMA_HOST ? 'ollama' : 'off')) === 'ollama'
+        ? { provider: 'ollama', host: e.OLLAMA_HOST ?? 'http://127.0.0.1:11434', model: e.TASKLANE_EMBED_MODEL }
+        : null,
   };
 }

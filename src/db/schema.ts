@@ -62,13 +62,38 @@ export interface TaskEventsTable {
   data: Json<Record<string, unknown> | null> | null;
 }
 
+export interface LessonsTable {
+  id: Generated<string>;
+  project_id: string | null;
+  task_id: string | null;
+  title: string;
+  body: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  embedding_model: string | null;
+  embedding_dim: number | null;
+}
+
+export interface EmbeddingJobsTable {
+  lesson_id: string;
+  model: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_try_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   projects: ProjectsTable;
   tasks: TasksTable;
   task_dependencies: TaskDependenciesTable;
   task_events: TaskEventsTable;
+  lessons: LessonsTable;
+  embedding_jobs: EmbeddingJobsTable;
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
 export type TaskRow = Selectable<TasksTable>;
 export type TaskEventRow = Selectable<TaskEventsTable>;
+export type LessonRow = Selectable<LessonsTable>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 // Output shapes, as terse as the JSON Schemas they become in tools/list.
 const num = z.number();
+const str = z.string().optional();
 
 /** A task's identity and state, typed; its other fields (listed in the README) come along untyped. */
 export const taskOut = z.object({ id: z.string(), status: z.string() }).loose();
@@ -27,6 +28,25 @@ export const nextTaskOut = {
   waiting_on: z.array(z.object({ id: z.string() }).loose()).optional(),
   blocked_chains: z.array(z.string()).optional(),
   counts: countsOut,
+  /** {id, title, body, score}, as documented in the README. */
+  lessons: z.array(z.looseObject({ id: z.string() })).optional(),
+};
+
+/** The other fields (title, body, tags, task_id, created_by, created_at, scope, matched_by) are in the README. */
+const lessonOut = z.looseObject({ id: z.string(), score: num });
+
+export const searchLessonsOut = {
+  project: z.string(),
+  mode: z.enum(['hybrid', 'lexical']),
+  lexical_reason: str,
+  lessons: z.array(lessonOut),
+};
+
+export const recordLessonOut = {
+  id: z.string(),
+  title: z.string(),
+  scope: z.enum(['project', 'global']),
+  embedding: z.enum(['queued', 'disabled']),
 };
 
 export const markStatusOut = {

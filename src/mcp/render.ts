@@ -1,4 +1,5 @@
 import type { BreakdownResult } from '../tasks/breakdown.js';
+import type { RecordedLesson, SearchResult } from '../lessons/lesson-book.js';
 import type { Counts } from '../tasks/counts.js';
 import type { NextTaskResult } from '../tasks/next-task.js';
 import type { TaskView } from '../tasks/task-view.js';
@@ -30,7 +31,10 @@ export function renderTask(t: TaskView): string {
 }
 
 export function renderNextTask(r: NextTaskResult): string {
-  if (r.task) return `${r.message}\n${renderTask(r.task)}\n${renderCounts(r.counts)}`;
+  if (r.task) {
+    const lessons = (r.lessons ?? []).map((l) => `lesson ${l.id}: ${l.title}`);
+    return [r.message, renderTask(r.task), ...lessons, renderCounts(r.counts)].join('\n');
+  }
   const lines = [`no task (${r.reason}): ${r.message}`];
   if (r.waiting_on?.length) lines.push(`held: ${r.waiting_on.map((h) => `${h.id}${h.assignee ? ` @${h.assignee}` : ''}`).join(', ')}`);
   for (const chain of r.blocked_chains ?? []) lines.push(`blocked: ${chain}`);
@@ -50,4 +54,13 @@ export function renderBreakdown(r: BreakdownResult): string {
     `blocked ${r.blocked_count}, cancelled ${r.cancelled_count}`;
   const more = r.next_offset !== undefined ? [`more: offset ${r.next_offset}`] : [];
   return [head, ...r.tasks.map(taskLine), ...more].join('\n');
+}
+
+export function renderRecordedLesson(r: RecordedLesson): string {
+  return `lesson ${r.id} recorded (${r.scope}): ${r.title}; embedding ${r.embedding}`;
+}
+
+export function renderLessonSearch(r: SearchResult): string {
+  const head = `${r.lessons.length} lesson(s), ${r.mode}${r.lexical_reason ? ` (${r.lexical_reason})` : ''}`;
+  return [head, ...r.lessons.map((l) => `#${l.id} [${l.score}, ${l.matched_by}] ${l.title}\n${l.body}`)].join('\n');
 }

@@ -1,18 +1,21 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GitRef } from '../git/working-tree.js';
 import type { Logger } from '../log.js';
+import type { LessonBook } from '../lessons/lesson-book.js';
 import type { TaskBoard } from '../tasks/board.js';
 import { VERSION } from '../version.js';
+import { registerLessonTools } from './lesson-tools.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { registerTaskTools } from './task-tools.js';
 import { registerTrackerTools } from './tracker-tools.js';
 
-export type ServerDeps = { board: TaskBoard; log: Logger; defaultProject: string; gitRef?: () => Promise<GitRef> };
+export type ServerDeps = { board: TaskBoard; lessons: LessonBook; log: Logger; defaultProject: string; gitRef?: () => Promise<GitRef> };
 
 const INSTRUCTIONS =
   'Tasklane is a shared task board. Orchestrators write a breakdown with write_task_list and watch read_task_breakdown. ' +
-  'Workers loop: get_next_task (claims one), do the work, mark_task_status with a result (completed or failed), repeat.';
+  'Workers loop: get_next_task (claims one, with lessons from earlier work), do the work, mark_task_status with a result (completed or failed), repeat. ' +
+  'Record what you learned with record_lesson; search_lessons before a hard step.';
 
 /** One factory for every transport. Build a new server per connection or session: never share one between clients. */
 export function createMcpServer(deps: ServerDeps): McpServer {
@@ -25,6 +28,7 @@ export function createMcpServer(deps: ServerDeps): McpServer {
     gitRef: deps.gitRef,
   };
   registerTaskTools(server, ctx);
+  registerLessonTools(server, { ...ctx, lessons: deps.lessons });
   registerTrackerTools(server, ctx);
   registerResources(server, ctx);
   registerPrompts(server, ctx);

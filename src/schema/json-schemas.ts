@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { createMcpServer } from '../mcp/server.js';
 import { taskInput } from '../tasks/inputs.js';
+import type { LessonBook } from '../lessons/lesson-book.js';
 import type { TaskBoard } from '../tasks/board.js';
 import type { Logger } from '../log.js';
 
@@ -19,7 +20,7 @@ type Registered = Record<string, { inputSchema?: z.ZodType }>;
  * private to the SDK), so a tool added anywhere gets its schema without a list to keep.
  */
 export function jsonSchemas(): Record<string, unknown> {
-  const server: McpServer = createMcpServer({ board: {} as TaskBoard, log: {} as Logger, defaultProject: 'default' });
+  const server: McpServer = createMcpServer({ board: {} as TaskBoard, lessons: {} as LessonBook, log: {} as Logger, defaultProject: 'default' });
   const tools = (server as unknown as { _registeredTools: Registered })._registeredTools;
   const schemas: Record<string, unknown> = {
     'task-breakdown.schema.json': z.toJSONSchema(taskBreakdownFile, { io: 'input' }),

@@ -12,7 +12,12 @@ import { readSnapshot } from './snapshot.js';
 import { updateTask } from './update-task.js';
 import { type WriteOptions, writeTaskList } from './write-task-list.js';
 
-export type BoardOptions = { leaseSeconds: number; maxAttempts?: number };
+export type BoardOptions = {
+  leaseSeconds: number;
+  maxAttempts?: number;
+  /** get_next_task attaches up to 3 relevant lessons to the task it hands out (default on). */
+  attachLessons?: boolean;
+};
 
 /** The task engine: every operation is one transaction; it knows nothing of MCP. */
 export class TaskBoard {
@@ -31,6 +36,7 @@ export class TaskBoard {
         agent: input.agent ?? null,
         claim: input.claim ?? true,
         leaseSeconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds),
+        attachLessons: this.options.attachLessons ?? true,
         phase: input.phase,
         module: input.module,
         tags: input.tags,

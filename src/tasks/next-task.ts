@@ -2,12 +2,13 @@ import { claimNextTask, peekNextTask, type NextTaskFilter } from '../db/claim-ne
 import { selectLinks, selectProjectEdges } from '../db/dependencies.js';
 import { insertEvents } from '../db/events.js';
 import type { Db } from '../db/schema.js';
+import { type AttachedLesson, lessonsForTask } from '../lessons/lessons-for-task.js';
 import { countByStatus, selectHolders, selectUnfinishedStatuses } from '../db/tasks.js';
 import { type Counts, toCounts } from './counts.js';
 import { blockingChains } from './graph.js';
 import { iso, taskView, type TaskView } from './task-view.js';
 
-export type NextTaskOptions = NextTaskFilter & { agent: string | null; claim: boolean; leaseSeconds: number };
+export type NextTaskOptions = NextTaskFilter & { agent: string | null; claim: boolean; leaseSeconds: number; attachLessons: boolean };
 
 export type Holder = { id: string; status: string; assignee?: string; lease_expires_at?: string };
 
@@ -20,6 +21,8 @@ export type NextTaskResult = {
   waiting_on?: Holder[];
   blocked_chains?: string[];
   counts: Counts;
+  /** What earlier workers learned that bears on this task (left out when none). */
+  lessons?: AttachedLesson[];
 };
 
 export async function nextTask(db: Db, projectId: string, options: NextTaskOptions): Promise<NextTaskResult> {
@@ -39,7 +42,8 @@ export async function nextTask(db: Db, projectId: string, options: NextTaskOptio
     const message = options.claim
       ? `claimed ${row.id} for ${options.agent ?? 'an unnamed agent'} (attempt ${row.attempts}); report with mark_task_status`
       : `${row.id} is next (not claimed)`;
-    return { project: projectId, task, claimed: options.claim, message, counts };
+    const lessons = options.attachLessons ? await lessonsForTask(db, projectId, row) : [];
+    return { project: projectId, task, claimed: options.claim, message, counts, ...(lessons.length ? { lessons } : {}) };
   }
   return { project: projectId, task: null, claimed: false, ...(await whyNothingIsReady(db, projectId, counts, options)), counts };
 }

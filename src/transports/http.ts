@@ -15,7 +15,7 @@ import { allowedHostnames, assertSafeBinding, hostAndOriginValidation } from './
 import { requestLog } from './http-log.js';
 import { SessionRegistry } from './http-sessions.js';
 
-export type HttpDeps = Pick<App, 'board' | 'store' | 'log' | 'defaultProject' | 'gitRef'>;
+export type HttpDeps = Pick<App, 'board' | 'lessons' | 'store' | 'log' | 'defaultProject' | 'gitRef'>;
 
 export type HttpOptions = {
   host: string;

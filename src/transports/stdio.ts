@@ -4,7 +4,7 @@ import { createMcpServer } from '../mcp/server.js';
 
 /** Serves MCP on stdin/stdout until the client goes away or a signal arrives; then closes the database. */
 export async function serveStdio(app: App): Promise<void> {
-  const server = createMcpServer({ board: app.board, log: app.log, defaultProject: app.defaultProject, gitRef: app.gitRef });
+  const server = createMcpServer({ board: app.board, lessons: app.lessons, log: app.log, defaultProject: app.defaultProject, gitRef: app.gitRef });
   const transport = new StdioServerTransport();
   let stopping: Promise<void> | undefined;
   const stop = (why: string) => {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { openStore, type Store } from '../../src/db/open.js';
+import { detectSearchCapabilities } from '../../src/db/search-capabilities.js';
+import { LessonBook } from '../../src/lessons/lesson-book.js';
 import { TaskBoard } from '../../src/tasks/board.js';
 
 export type EngineName = 'pglite' | 'postgres';
@@ -43,4 +45,9 @@ export function useTestBoard(engine: EngineName) {
   });
   afterAll(() => ctx.store?.close());
   return ctx;
+}
+
+/** A lessons engine on the store, lexical (no embedding provider). */
+export async function testLessons(store: Store) {
+  return new LessonBook(store.db, { capabilities: await detectSearchCapabilities(store.db), embeddings: null });
 }
