@@ -1,3 +1,4 @@
+import { LessonBook } from '../src/lessons/lesson-book.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/db/open.js';
@@ -237,7 +238,8 @@ describe.each(engines)('tasklane over streamable HTTP on %s', (engine) => {
 describe('readiness', () => {
   it('is not ready when the database does not answer, while still alive', async () => {
     const unreachable = await openStore('postgres://postgres@127.0.0.1:1/nothing-listens-here', { poolMax: 1 });
-    const { server, url } = await startHttpServer(unreachable);
+    const lexical = new LessonBook(unreachable.db, { capabilities: { trigram: false, vector: false }, embeddings: null });
+    const { server, url } = await startHttpServer(unreachable, {}, lexical);
     try {
       const ready = await fetch(new URL('/readyz', url));
       expect(ready.status).toBe(503);

@@ -62,18 +62,19 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
     expect((all.structuredContent as { lessons: unknown[] }).lessons).toHaveLength(1);
   });
 
-  it('lists every tool with a description, schemas and annotations, in under 3,250 tokens (3,000 after the trim)', async () => {
+  it('lists every tool with a description, schemas and annotations, in under 3,000 tokens', async () => {
     const { tools } = await session.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(['get_next_task', 'heartbeat', 'import_tracker', 'mark_task_status', 'read_task_breakdown', 'record_lesson', 'search_lessons', 'update_task', 'write_task_list']);
     for (const t of tools) {
       expect(t.description!.length).toBeGreaterThan(40);
       expect(t.outputSchema).toBeDefined();
-      expect(t.annotations?.readOnlyHint).toBeTypeOf('boolean');
+      // MCP's defaults (readOnlyHint false) are left out; a tool says what differs from them.
+      const readOnly = ['read_task_breakdown', 'search_lessons'].includes(t.name);
+      if (readOnly) expect(t.annotations).toEqual({ readOnlyHint: true });
+      else expect(t.annotations?.destructiveHint).toBeTypeOf('boolean');
     }
-    // The budget is 3,000 once the lead trims the five task tools (2,613 before lessons); the two
-    // lesson tools add ~580 (each under 300), so this branch alone stands at ~3,220.
     for (const name of ['record_lesson', 'search_lessons']) expect(tokens(tools.find((t) => t.name === name))).toBeLessThan(300);
-    expect(tokens({ tools })).toBeLessThan(3250);
+    expect(tokens({ tools })).toBeLessThan(3000);
   });
 
   it('runs the orchestrator and worker loop', async () => {
@@ -137,8 +138,14 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
     expect(after.structuredContent).toMatchObject({ total_tasks: 1, pending_count: 1 });
   });
 
-  it('keeps a get_next_task reply under 600 tokens', async () => {
+  it('keeps a get_next_task reply under 600 tokens, with three lessons attached', async () => {
     const project = newProject('reply');
+    for (let i = 0; i < 3; i++) {
+      await session.call('record_lesson', {
+        project,
+        lesson: `Invoice PDF renderer, lesson ${i}: embed the fonts from assets/fonts, or the renderer falls back to a system font and the billing snapshot tests break. `.repeat(4),
+      });
+    }
     await session.call('write_task_list', {
       project,
       tasks: [
@@ -151,6 +158,7 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
     });
     const r = await session.call('get_next_task', { project, agent: 'worker-with-a-long-name-01' });
     expect((r.structuredContent as { task: { id: string } }).task.id).toBe('P1-001');
+    expect((r.structuredContent as { lessons: unknown[] }).lessons).toHaveLength(3);
     expect(tokens(r)).toBeLessThan(600);
   });
 
@@ -171,7 +179,7 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
       expect(Object.keys(l).sort()).toEqual(['body', 'id', 'score', 'title']);
       expect((l.body as string).length).toBeLessThanOrEqual(300);
     }
-    expect(text(r)).toMatch(/lesson \d+: Invoice PDF lesson/);
+    expect(text(r)).toMatch(/lessons: \d+ Invoice PDF lesson/);
     const { lessons: _dropped, ...withoutLessons } = r.structuredContent as Record<string, unknown>;
     expect(tokens(r) - tokens({ ...r, structuredContent: withoutLessons })).toBeLessThan(400);
     expect((peek.structuredContent as { lessons: unknown[] }).lessons).toHaveLength(3);

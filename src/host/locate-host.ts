@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Upstream } from '../transports/stdio-proxy.js';
 import { type HostInfo, hostLogPath, hostStartLockPath, isAlive, readHostInfo } from './host-files.js';
@@ -34,13 +35,25 @@ function tryStartLock(folder: string): boolean {
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // The holder writes its pid just after creating the file: an empty file is a start in progress.
     const holder = Number(fs.readFileSync(file, 'utf8'));
-    if (!holder || !isAlive(holder)) fs.rmSync(file, { force: true });
+    const young = Date.now() - fs.statSync(file).mtimeMs < 10_000;
+    if (holder ? !isAlive(holder) : !young) fs.rmSync(file, { force: true });
     return false;
   }
 }
 
 /** Starts the host detached, so that it outlives this process; reports whether it has exited. */
+/** Another process owns the database folder (a host that is still starting, most often). */
+function folderHeldByLiveProcess(folder: string): boolean {
+  try {
+    const { pid } = JSON.parse(fs.readFileSync(path.join(folder, 'tasklane.lock'), 'utf8')) as { pid: number };
+    return isAlive(pid);
+  } catch {
+    return false;
+  }
+}
+
 function startHostProcess(folder: string): () => number | null {
   const child = spawn(process.execPath, [CLI, 'host', 'run'], {
     detached: true,
@@ -84,7 +97,7 @@ export async function locateHost(folder: string): Promise<Upstream> {
         started = true;
         while (Date.now() < deadline) {
           await sleep(100);
-          if (exited() !== null && !(await answeringHost(folder))) {
+          if (exited() !== null && !folderHeldByLiveProcess(folder) && !(await answeringHost(folder))) {
             throw new HostStartError(`the board host for ${folder} stopped at start: ${lastLogLine(folder)} (log: ${hostLogPath(folder)})`);
           }
           const info = await answeringHost(folder);

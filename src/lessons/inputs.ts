@@ -3,8 +3,8 @@ import { projectField } from '../tasks/inputs.js';
 
 export const MAX_LESSON_CHARS = 8000;
 
-const tags = z.array(z.string().max(50)).max(20);
-const taskId = z.string().max(100);
+const tags = z.array(z.string());
+const taskId = z.string();
 
 export const recordLessonInput = {
   project: projectField,
@@ -12,7 +12,7 @@ export const recordLessonInput = {
   title: z.string().max(200).optional(),
   tags: tags.optional(),
   task_id: taskId.optional(),
-  agent: z.string().max(200).optional(),
+  agent: z.string().optional(),
   scope: z.enum(['project', 'global']).optional(),
 };
 

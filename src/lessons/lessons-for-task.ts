@@ -5,7 +5,9 @@ import { roundScore } from './lesson-view.js';
 export type AttachedLesson = { id: string; title: string; body: string; score: number };
 
 const MAX_ATTACHED = 3;
-const BODY_CHARS = 300;
+// A claim reply stays under ~600 tokens with three of these beside the task.
+const TITLE_CHARS = 70;
+const BODY_CHARS = 150;
 const QUERY_CHARS = 120;
 
 /**
@@ -26,7 +28,10 @@ export async function lessonsForTask(db: Db, projectId: string, task: TaskRow): 
   }
   return found
     .slice(0, MAX_ATTACHED)
-    .map((l) => ({ id: String(l.id), title: l.title, body: cut(l.body, BODY_CHARS), score: roundScore(1 / (60 + l.rank)) }));
+    .map((l) => ({ id: String(l.id), title: cut(l.title, TITLE_CHARS), body: cut(afterTitle(l.body, l.title), BODY_CHARS), score: roundScore(1 / (60 + l.rank)) }));
 }
+
+/** A title defaults to the lesson's first line: the body then goes on from where the title ends. */
+const afterTitle = (body: string, title: string) => (body.startsWith(title) ? body.slice(title.length).trimStart() || body : body);
 
 const cut = (text: string, max: number) => (text.length >= max ? `${text.slice(0, max - 1)}…` : text);

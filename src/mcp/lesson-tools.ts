@@ -23,7 +23,7 @@ export function registerLessonTools(server: McpServer, ctx: LessonToolContext): 
       description: 'Record a lesson learned so later agents find it (title defaults to its first line). scope:global shares it with all projects.',
       inputSchema: recordLessonInput,
       outputSchema: recordLessonOut,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+      annotations: { destructiveHint: false, idempotentHint: false },
     },
     async ({ project: p0, agent, ...input }) => {
       const p = project(p0);
@@ -37,7 +37,7 @@ export function registerLessonTools(server: McpServer, ctx: LessonToolContext): 
       description: 'Find lessons by words and meaning, best first, in this project and global ones. mode: hybrid or lexical (and why).',
       inputSchema: searchLessonsInput,
       outputSchema: searchLessonsOut,
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+      annotations: { readOnlyHint: true },
     },
     async ({ project: p0, ...input }) => {
       const p = project(p0);

@@ -30,10 +30,25 @@ export function renderTask(t: TaskView): string {
   return lines.join('\n');
 }
 
+/** The counts that are not zero. */
+function renderCountsBrief(c: Counts): string {
+  const parts = Object.entries(c).filter(([k, n]) => k !== 'total' && n > 0).map(([k, n]) => `${n} ${k.replace('_', ' ')}`);
+  return `board: ${c.total} tasks${parts.length ? `, ${parts.join(', ')}` : ''}`;
+}
+
+/** A handed-out task for text readers: the gist; details and lesson bodies stay in structuredContent. */
+function renderTaskBrief(t: TaskView, project: string): string {
+  const full = { ...t, description: clip(t.description, 200), details: undefined };
+  const more = t.details || t.description.length > 200 ? [`full task: tasklane://${project}/tasks/${t.id}`] : [];
+  return [renderTask(full), ...more].join('\n');
+}
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 export function renderNextTask(r: NextTaskResult): string {
   if (r.task) {
-    const lessons = (r.lessons ?? []).map((l) => `lesson ${l.id}: ${l.title}`);
-    return [r.message, renderTask(r.task), ...lessons, renderCounts(r.counts)].join('\n');
+    const lessons = r.lessons?.length ? [`lessons: ${r.lessons.map((l) => `${l.id} ${clip(l.title, 50)}`).join('; ')}`] : [];
+    return [r.message, renderTaskBrief(r.task, r.project), ...lessons, renderCountsBrief(r.counts)].join('\n');
   }
   const lines = [`no task (${r.reason}): ${r.message}`];
   if (r.waiting_on?.length) lines.push(`held: ${r.waiting_on.map((h) => `${h.id}${h.assignee ? ` @${h.assignee}` : ''}`).join(', ')}`);

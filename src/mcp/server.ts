@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { LessonBook } from '../lessons/lesson-book.js';
 import type { TaskBoard } from '../tasks/board.js';
 import { VERSION } from '../version.js';
+import { compactToolList } from './compact-tool-list.js';
 import { registerLessonTools } from './lesson-tools.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -32,5 +33,6 @@ export function createMcpServer(deps: ServerDeps): McpServer {
   registerTrackerTools(server, ctx);
   registerResources(server, ctx);
   registerPrompts(server, ctx);
+  compactToolList(server);
   return server;
 }

@@ -27,11 +27,11 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     'write_task_list',
     {
       description:
-        'Write the task breakdown. merge (default) upserts by id and keeps progress; replace makes the list exactly this. ' +
-        'Rejected whole on repeated ids, unknown dependencies or cycles. priority: 1 = most urgent, or critical|high|medium|low.',
+        'Write the task breakdown: merge (default) upserts by id keeping progress; replace sets exactly this list. ' +
+        'Rejected whole on repeated ids, unknown dependencies or cycles. priority 1 = most urgent.',
       inputSchema: writeTaskListInput,
       outputSchema: writeTaskListOut,
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+      annotations: { destructiveHint: true, idempotentHint: true },
     },
     async (args) => {
       const p = project(args.project);
@@ -43,11 +43,11 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     'get_next_task',
     {
       description:
-        'Claim the highest-priority ready task (dependencies completed) for agent, atomically, with a lease. claim:false only peeks. ' +
-        'With no task, reason says why: all_done, waiting (others hold work), blocked (deadlock chains), empty.',
+        'Atomically claim the most urgent ready task for agent, with a lease (claim:false peeks). ' +
+        'No task: reason is all_done, waiting, blocked (with chains) or empty.',
       inputSchema: nextTaskInput,
       outputSchema: nextTaskOut,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+      annotations: { destructiveHint: false, idempotentHint: false },
     },
     async (args) => {
       const p = project(args.project);
@@ -59,11 +59,11 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     'mark_task_status',
     {
       description:
-        'Set a task status (pending, in_progress, review, completed, failed, blocked, cancelled; done, in-progress … accepted) ' +
-        'with an optional note and result. Repeating a call is safe. Completing returns the tasks it made ready.',
+        'Set a task status (pending, in_progress, review, completed, failed, blocked, cancelled; aliases like done accepted) ' +
+        'with optional notes and result. Safe to repeat. Returns the tasks it made ready.',
       inputSchema: markStatusInput,
       outputSchema: markStatusOut,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      annotations: { destructiveHint: false, idempotentHint: true },
     },
     async (args) => {
       const p = project(args.project);
@@ -81,7 +81,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         'Filter by status (or "ready") and phase; page with limit/offset; include_notes adds notes.',
       inputSchema: breakdownInput,
       outputSchema: breakdownOut,
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+      annotations: { readOnlyHint: true },
     },
     async (args) => {
       const p = project(args.project);
@@ -97,7 +97,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         'Same checks as write_task_list; expected_version guards against lost updates.',
       inputSchema: updateTaskInput,
       outputSchema: updateTaskOut,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      annotations: { destructiveHint: false, idempotentHint: true },
     },
     async (args) => {
       const p = project(args.project);
@@ -111,7 +111,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       description: 'Extend the lease on a task you hold (only its holder may), optionally with a note. Call it well before lease_expires_at.',
       inputSchema: heartbeatInput,
       outputSchema: heartbeatOut,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      annotations: { destructiveHint: false, idempotentHint: true },
     },
     async (args) => {
       const p = project(args.project);

@@ -26,7 +26,7 @@ export function registerTrackerTools(server: McpServer, ctx: ToolContext): void 
         'lists skipped lines. Idempotent; dry_run previews.',
       inputSchema: importTrackerInput,
       outputSchema: importTrackerOut,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      annotations: { destructiveHint: false, idempotentHint: true },
     },
     async (args) => {
       const p = args.project ?? ctx.defaultProject;

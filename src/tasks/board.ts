@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { readTaskBreakdown } from './breakdown.js';
 import { mergeProjectSettings, type ProjectSettings } from '../db/projects.js';
+import { RecentCounts } from './recent-counts.js';
 import { heartbeat, leaseSecondsFor, reapExpiredLeases } from './leases.js';
 import type { BreakdownInput, HeartbeatInput, MarkStatusInput, NextTaskInput, UpdateTaskInput, WriteTaskListInput } from './inputs.js';
 import { markTaskStatus } from './mark-status.js';
@@ -21,6 +22,8 @@ export type BoardOptions = {
 
 /** The task engine: every operation is one transaction; it knows nothing of MCP. */
 export class TaskBoard {
+  private readonly recentCounts = new RecentCounts(1000);
+
   constructor(
     readonly db: Kysely<Database>,
     readonly options: BoardOptions,
@@ -37,6 +40,7 @@ export class TaskBoard {
         claim: input.claim ?? true,
         leaseSeconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds),
         attachLessons: this.options.attachLessons ?? true,
+        recentCounts: this.recentCounts,
         phase: input.phase,
         module: input.module,
         tags: input.tags,

@@ -6,9 +6,16 @@ import { type AttachedLesson, lessonsForTask } from '../lessons/lessons-for-task
 import { countByStatus, selectHolders, selectUnfinishedStatuses } from '../db/tasks.js';
 import { type Counts, toCounts } from './counts.js';
 import { blockingChains } from './graph.js';
+import type { RecentCounts } from './recent-counts.js';
 import { iso, taskView, type TaskView } from './task-view.js';
 
-export type NextTaskOptions = NextTaskFilter & { agent: string | null; claim: boolean; leaseSeconds: number; attachLessons: boolean };
+export type NextTaskOptions = NextTaskFilter & {
+  agent: string | null;
+  claim: boolean;
+  leaseSeconds: number;
+  attachLessons: boolean;
+  recentCounts?: RecentCounts;
+};
 
 export type Holder = { id: string; status: string; assignee?: string; lease_expires_at?: string };
 
@@ -35,12 +42,16 @@ export async function nextTask(db: Db, projectId: string, options: NextTaskOptio
       from_status: 'pending', to_status: 'in_progress', data: { lease_seconds: options.leaseSeconds, attempt: row.attempts },
     }]);
   }
-  const counts = toCounts(await countByStatus(db, projectId));
+  const load = async () => toCounts(await countByStatus(db, projectId));
+  const counts = row && options.recentCounts ? await options.recentCounts.get(projectId, load) : await load();
   if (row) {
     const links = await selectLinks(db, projectId, [row.id]);
     const task = taskView(row, { dependencies: links.dependencies.get(row.id) ?? [], blocks: links.blocks.get(row.id) ?? [] });
+    // A worker's brief: what it needs to act, within the reply budget (read_task_breakdown has the rest).
+    delete task.max_attempts;
+    delete task.status_updated_at;
     const message = options.claim
-      ? `claimed ${row.id} for ${options.agent ?? 'an unnamed agent'} (attempt ${row.attempts}); report with mark_task_status`
+      ? `claimed ${row.id} for ${options.agent ?? 'an unnamed agent'} (attempt ${row.attempts})`
       : `${row.id} is next (not claimed)`;
     const lessons = options.attachLessons ? await lessonsForTask(db, projectId, row) : [];
     return { project: projectId, task, claimed: options.claim, message, counts, ...(lessons.length ? { lessons } : {}) };

@@ -5,12 +5,13 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Store } from '../../src/db/open.js';
 import { createLogger } from '../../src/log.js';
 import { createHttpServer, type HttpOptions } from '../../src/transports/http.js';
+import { LessonBook } from '../../src/lessons/lesson-book.js';
 import { testBoard, testLessons } from './engines.js';
 
 /** The real HTTP server in this process, on a free loopback port, over a test store. */
-export async function startHttpServer(store: Store, options: Partial<HttpOptions> = {}) {
+export async function startHttpServer(store: Store, options: Partial<HttpOptions> = {}, lessons?: LessonBook) {
   const server = createHttpServer(
-    { board: testBoard(store), lessons: await testLessons(store), store, log: createLogger('silent'), defaultProject: 'http-default' },
+    { board: testBoard(store), lessons: lessons ?? (await testLessons(store)), store, log: createLogger('silent'), defaultProject: 'http-default' },
     { host: '127.0.0.1', port: 0, ...options },
   );
   const { url } = await server.listen();
