@@ -32,7 +32,15 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     throw err;
   }
   const defaultProject = await resolveDefaultProject(config.project, options.cwd ?? process.cwd());
-  const board = new TaskBoard(store.db, { leaseSeconds: config.leaseSeconds, maxAttempts: config.maxAttempts });
+  const board = new TaskBoard(store.db, {
+    leaseSeconds: config.leaseSeconds,
+    maxAttempts: config.maxAttempts,
+    notify: store.engine === 'postgres',
+  });
+  const listen = store.listenForChanges;
+  if (listen) {
+    board.changes.setRemoteSource((onPayload) => listen(onPayload, (err) => log.warn({ err }, 'change listener lost its connection; reconnecting')));
+  }
   const reaper = options.background ? startReaper(board, log, config.reapIntervalSeconds * 1000) : undefined;
   let closed = false;
   return {
@@ -45,6 +53,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       if (closed) return;
       closed = true;
       await reaper?.stop();
+      await board.changes.close();
       await store.close();
     },
   };
