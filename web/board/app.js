@@ -1,7 +1,7 @@
 import { eventsUrl, getJSON } from './api.js';
 import { renderColumns, renderFilters, tickLeases } from './board-view.js';
 import { createDetail } from './detail-view.js';
-import { h } from './dom.js';
+import { h, put } from './dom.js';
 import { renderGraph } from './graph-view.js';
 import { renderLessons } from './lessons-view.js';
 import { renderAgents, renderProgress } from './progress-view.js';
@@ -26,7 +26,7 @@ async function loadBoard() {
   const phases = renderFilters($('#filters'), state.snapshot.tasks);
   const graphPhase = $('#graph-scope').elements.phase;
   const current = graphPhase.value;
-  graphPhase.replaceChildren(h('option', { value: '' }, 'whole project'), ...[...phases].sort().map((p) => h('option', { value: p }, p)));
+  put(graphPhase, h('option', { value: '' }, 'whole project'), ...[...phases].sort().map((p) => h('option', { value: p }, p)));
   graphPhase.value = phases.has(current) ? current : '';
   drawBoard();
 }

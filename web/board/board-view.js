@@ -1,4 +1,4 @@
-import { h, left } from './dom.js';
+import { h, left, put } from './dom.js';
 
 export const COLUMNS = [
   ['ready', 'Ready'],
@@ -17,7 +17,7 @@ export const columnOf = (t) => (t.status === 'pending' ? (t.ready ? 'ready' : 'w
 
 function fill(select, values, label) {
   const current = select.value;
-  select.replaceChildren(h('option', { value: '' }, label), ...[...values].sort().map((v) => h('option', { value: v }, v)));
+  put(select, h('option', { value: '' }, label), ...[...values].sort().map((v) => h('option', { value: v }, v)));
   select.value = values.has(current) ? current : '';
 }
 
@@ -70,12 +70,12 @@ export function renderColumns(container, summary, snapshot, filter, open) {
   const groups = new Map(COLUMNS.map(([key]) => [key, []]));
   for (const t of shown) groups.get(columnOf(t))?.push(t);
   const c = snapshot.counts;
-  summary.replaceChildren(
+  put(summary, 
     h('span', {}, `${c.total} tasks · ${snapshot.progress_percent}% done`),
     shown.length !== snapshot.tasks.length && h('span', {}, ` · ${shown.length} match the filter`),
     snapshot.next_offset !== undefined && h('span', { class: 'warn' }, ` · showing the first ${snapshot.tasks.length}`),
   );
-  container.replaceChildren(
+  put(container, 
     ...COLUMNS.map(([key, label]) => {
       const list = groups.get(key);
       const body = h('div', { class: 'col-body' }, list.slice(0, PER_COLUMN).map((t) => card(t, open)));

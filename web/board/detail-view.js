@@ -1,5 +1,5 @@
 import { getJSON, postJSON } from './api.js';
-import { ago, h, left, time } from './dom.js';
+import { ago, h, left, time, put } from './dom.js';
 
 const NAME_KEY = 'tasklane.board.name';
 const FIELDS = [
@@ -18,7 +18,7 @@ function eventLine(e) {
     { class: `ev ev-${e.kind}` },
     h('time', { datetime: e.at, title: time(e.at) }, ago(e.at)),
     ' ',
-    h('b', {}, e.actor ?? 'unknown'),
+    h('b', {}, e.actor ?? 'tasklane'),
     ' ',
     h('span', { class: 'kind' }, e.kind),
     change && h('span', { class: 'change' }, ` ${change}`),
@@ -55,7 +55,7 @@ export function createDetail(dialog, body, { open, onError }) {
     const status = t.status === 'pending' ? (t.ready ? 'ready' : 'waiting') : t.status;
     const noteBox = h('textarea', { name: 'note', rows: 2, placeholder: 'a note for the agents and the record' });
     const prio = h('input', { name: 'priority', type: 'number', min: 1, max: 1000, value: t.priority, 'aria-label': 'priority' });
-    body.replaceChildren(
+    put(body, 
       h('header', {}, h('h2', {}, `${t.id} `, h('span', { class: `badge s-${status}` }, status)), h('button', { class: 'close', 'aria-label': 'close', onclick: () => dialog.close() }, '×')),
       t.title && h('p', { class: 'title' }, t.title),
       h('p', { class: 'desc' }, t.description),

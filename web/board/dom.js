@@ -46,3 +46,8 @@ function span(sec) {
 }
 
 export const time = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+
+/** replaceChildren that skips empty values (false, null, undefined), as h does. */
+export function put(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+}

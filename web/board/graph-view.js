@@ -1,5 +1,5 @@
 import dagre from '/board/vendor/dagre.esm.js';
-import { h, s } from './dom.js';
+import { h, s, put } from './dom.js';
 
 const W = 150;
 const H = 44;
@@ -10,13 +10,13 @@ export function renderGraph(container, notes, graph, open) {
   const chainEdges = new Set();
   for (const chain of graph.deadlock_chains) for (let i = 0; i + 1 < chain.length; i++) chainEdges.add(`${chain[i + 1]}>${chain[i]}`);
 
-  notes.replaceChildren(
+  put(notes, 
     h('span', {}, `${graph.nodes.length} tasks, ${graph.edges.length} dependencies`),
     graph.truncated && h('span', { class: 'warn' }, ' · cut short: choose a phase or a task'),
     ...graph.deadlock_chains.map((c) => h('div', { class: 'deadlock' }, `deadlock: ${c.join(' → ')} (${graph.nodes.find((n) => n.id === c[c.length - 1])?.status ?? ''})`)),
   );
   if (graph.nodes.length === 0) {
-    container.replaceChildren(h('p', { class: 'muted' }, 'no tasks here'));
+    put(container, h('p', { class: 'muted' }, 'no tasks here'));
     return;
   }
   const g = new dagre.graphlib.Graph();
@@ -46,7 +46,7 @@ export function renderGraph(container, notes, graph, open) {
     el.addEventListener('keydown', (ev) => ev.key === 'Enter' && open(n.id));
     return el;
   });
-  container.replaceChildren(
+  put(container, 
     s('svg', { viewBox: `0 0 ${Math.ceil(width)} ${Math.ceil(height)}`, width: Math.ceil(width), height: Math.ceil(height), role: 'img', 'aria-label': 'dependency graph' },
       s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z' }))),
       edges, nodes),

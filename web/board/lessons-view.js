@@ -1,5 +1,5 @@
 import { getJSON } from './api.js';
-import { h } from './dom.js';
+import { h, put } from './dom.js';
 
 // LESSONS: /board/api/lessons answers {available: false} until search_lessons is wired in; then it lists and searches.
 export async function renderLessons(root) {
@@ -8,14 +8,14 @@ export async function renderLessons(root) {
   const load = async (q) => {
     try {
       const r = await getJSON('/lessons', { q });
-      if (r.available === false) return results.replaceChildren(h('p', { class: 'muted' }, 'Lessons are not available on this server yet.'));
-      results.replaceChildren(...(r.lessons ?? []).map((l) => h('article', { class: 'lesson' }, h('h3', {}, l.title), h('p', {}, l.body))));
-      if (!(r.lessons ?? []).length) results.replaceChildren(h('p', { class: 'muted' }, 'no lessons'));
+      if (r.available === false) return put(results, h('p', { class: 'muted' }, 'Lessons are not available on this server yet.'));
+      put(results, ...(r.lessons ?? []).map((l) => h('article', { class: 'lesson' }, h('h3', {}, l.title), h('p', {}, l.body))));
+      if (!(r.lessons ?? []).length) put(results, h('p', { class: 'muted' }, 'no lessons'));
     } catch (err) {
-      results.replaceChildren(h('p', { class: 'muted' }, err.message));
+      put(results, h('p', { class: 'muted' }, err.message));
     }
   };
   form.addEventListener('submit', (e) => (e.preventDefault(), load(form.elements.q.value)));
-  root.replaceChildren(h('h2', {}, 'Lessons'), form, results);
+  put(root, h('h2', {}, 'Lessons'), form, results);
   await load('');
 }

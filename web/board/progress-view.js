@@ -1,4 +1,4 @@
-import { ago, h, left, s } from './dom.js';
+import { ago, h, left, s, put } from './dom.js';
 
 const PARTS = ['completed', 'in_progress', 'review', 'failed', 'blocked', 'cancelled'];
 
@@ -43,7 +43,7 @@ function chart(perHour) {
 }
 
 export function renderProgress(root, p) {
-  root.replaceChildren(
+  put(root, 
     h('h2', {}, 'Progress'),
     h('table', { class: 'progress' },
       h('tbody', {}, row('All phases', p.total), ...p.phases.map((ph) => row(ph.phase ?? '(no phase)', ph)))),
@@ -54,7 +54,7 @@ export function renderProgress(root, p) {
 
 export function renderAgents(root, a, open) {
   const taskLink = (id) => h('a', { href: '#', onclick: (e) => (e.preventDefault(), open(id)) }, id);
-  root.replaceChildren(
+  put(root, 
     h('h2', {}, `Agents (${a.agents.length})`),
     a.agents.length === 0 ? h('p', { class: 'muted' }, 'nobody holds a task right now') :
       h('table', { class: 'agents' },
