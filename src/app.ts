@@ -50,7 +50,15 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   if (lessons.lexicalReason) log.info({ trigram: capabilities.trigram }, `lessons search is lexical: ${lessons.lexicalReason}`);
   else log.info({ model: provider!.model, trigram: capabilities.trigram }, 'lessons search is hybrid');
   if (worker && options.background) worker.start();
-  const board = new TaskBoard(store.db, { leaseSeconds: config.leaseSeconds, maxAttempts: config.maxAttempts });
+  const board = new TaskBoard(store.db, {
+    leaseSeconds: config.leaseSeconds,
+    maxAttempts: config.maxAttempts,
+    notify: store.engine === 'postgres',
+  });
+  const listen = store.listenForChanges;
+  if (listen) {
+    board.changes.setRemoteSource((onPayload) => listen(onPayload, (err) => log.warn({ err }, 'change listener lost its connection; reconnecting')));
+  }
   const reaper = options.background ? startReaper(board, log, config.reapIntervalSeconds * 1000) : undefined;
   let closed = false;
   return {
@@ -67,6 +75,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       closed = true;
       await reaper?.stop();
       await worker?.stop();
+      await board.changes.close();
       await store.close();
     },
   };

@@ -35,7 +35,7 @@ export async function expireLeases(db: Db, batch: number): Promise<ExpiredLease[
 /** Moves the lease of a task the agent holds; undefined when the agent does not hold it. */
 export async function extendLease(db: Db, projectId: string, taskId: string, agent: string, seconds: number) {
   const { rows } = await sql<{ lease_expires_at: Date; version: number }>`
-    update tasks set lease_expires_at = now() + make_interval(secs => ${seconds})
+    update tasks set lease_expires_at = now() + make_interval(secs => ${seconds}), heartbeat_at = now()
     where project_id = ${projectId} and id = ${taskId} and status = 'in_progress' and assignee = ${agent}
     returning lease_expires_at, version`.execute(db);
   return rows[0];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockFolder } from './folder-lock.js';
+import { listenForChanges } from './notify.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -15,6 +16,8 @@ export type Store = {
   close(): Promise<void>;
   /** PGlite only: the whole data directory as a tarball (templates, backups). */
   dumpDataDir?: () => Promise<Blob>;
+  /** Postgres only: receive the change notifications of every replica on a dedicated connection. */
+  listenForChanges?: (onPayload: (payload: string) => void, onError: (err: unknown) => void) => Promise<() => Promise<void>>;
 };
 
 export type OpenOptions = {
@@ -40,7 +43,13 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
 async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', location: describePostgresUrl(url), close: () => db.destroy() };
+  return {
+    db,
+    engine: 'postgres',
+    location: describePostgresUrl(url),
+    listenForChanges: (onPayload, onError) => listenForChanges(url, onPayload, onError),
+    close: () => db.destroy(),
+  };
 }
 
 async function openPglite(url: string, options: OpenOptions): Promise<Store> {

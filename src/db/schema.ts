@@ -36,6 +36,7 @@ export interface TasksTable {
   completed_at: NullableTimestamp;
   status_updated_at: NullableTimestamp;
   lease_expires_at: NullableTimestamp;
+  heartbeat_at: NullableTimestamp;
   unmet_deps: Generated<number>;
   version: Generated<number>;
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;

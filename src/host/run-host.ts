@@ -6,6 +6,7 @@ import { CWD_HEADER, PROJECT_HEADER } from '../transports/stdio-proxy.js';
 import { startApp } from '../app.js';
 import type { Config } from '../config.js';
 import { createHttpServer } from '../transports/http.js';
+import { createBoardRouter } from '../web/router.js';
 import { VERSION } from '../version.js';
 import { hostLogPath, removeHostInfo, writeHostInfo } from './host-files.js';
 
@@ -42,7 +43,13 @@ function proxiedClientContext(req: Request, config: Config) {
 async function serve(config: Config, folder: string, log: pino.Logger) {
   const app = await startApp(config, log, { background: true });
   const token = randomBytes(32).toString('hex');
-  const http = createHttpServer(app, { host: '127.0.0.1', port: 0, token, sessionContext: (req) => proxiedClientContext(req, config) });
+  const http = createHttpServer(app, {
+    host: '127.0.0.1',
+    port: 0,
+    token,
+    sessionContext: (req) => proxiedClientContext(req, config),
+    routes: (web) => web.use(createBoardRouter({ ...app, token })),
+  });
   const { port } = await http.listen();
   const url = `http://127.0.0.1:${port}/mcp`;
   writeHostInfo(folder, { pid: process.pid, url, token, started_at: new Date().toISOString(), version: VERSION, folder });

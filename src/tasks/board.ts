@@ -1,15 +1,24 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { notifyChange } from '../db/notify.js';
 import type { Database } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
+import { addNote } from './add-note.js';
+import { agentsView } from './agents-view.js';
+import { boardSnapshot } from './board-snapshot.js';
 import { readTaskBreakdown } from './breakdown.js';
+import { ChangeFeed, type TaskChange } from './change-feed.js';
+import { dependencyView } from './dependency-view.js';
 import { mergeProjectSettings, type ProjectSettings } from '../db/projects.js';
 import { RecentCounts } from './recent-counts.js';
+import { cancelTask, retryTask } from './human-actions.js';
 import { heartbeat, leaseSecondsFor, reapExpiredLeases } from './leases.js';
 import type { BreakdownInput, HeartbeatInput, MarkStatusInput, NextTaskInput, UpdateTaskInput, WriteTaskListInput } from './inputs.js';
 import { markTaskStatus } from './mark-status.js';
 import { importTasks, type ImportInput, type ImportResult } from './import-tasks.js';
 import { nextTask } from './next-task.js';
 import { readSnapshot } from './snapshot.js';
+import { progressView } from './progress-view.js';
+import { taskDetail } from './task-detail.js';
 import { updateTask } from './update-task.js';
 import { type WriteOptions, writeTaskList } from './write-task-list.js';
 
@@ -18,56 +27,93 @@ export type BoardOptions = {
   maxAttempts?: number;
   /** get_next_task attaches up to 3 relevant lessons to the task it hands out (default on). */
   attachLessons?: boolean;
+  /** Postgres: send every change with pg_notify too, so that other replicas' boards see it. */
+  notify?: boolean;
 };
+
+type Trx = Transaction<Database>;
 
 /** The task engine: every operation is one transaction; it knows nothing of MCP. */
 export class TaskBoard {
   private readonly recentCounts = new RecentCounts(1000);
+  /** Committed task changes, for live views (the web board). */
+  readonly changes = new ChangeFeed();
 
   constructor(
     readonly db: Kysely<Database>,
     readonly options: BoardOptions,
   ) {}
 
+  /**
+   * Runs a writing operation in one transaction; the changes it reports are sent with pg_notify
+   * inside it (delivered at commit) and published in this process after the commit.
+   */
+  private async write<T>(work: (trx: Trx) => Promise<T>, changesOf: (result: T) => TaskChange[]): Promise<T> {
+    let changes: TaskChange[] = [];
+    const result = await inTransaction(this.db, async (trx) => {
+      const r = await work(trx);
+      changes = changesOf(r);
+      if (this.options.notify) for (const c of changes) await notifyChange(trx, this.changes.payloadOf(c));
+      return r;
+    });
+    for (const c of changes) this.changes.publish(c);
+    return result;
+  }
+
   writeTaskList(project: string, input: Omit<WriteTaskListInput, 'project'>, actor: string | null = null, options: WriteOptions = {}) {
-    return inTransaction(this.db, (trx) => writeTaskList(trx, project, input, actor, { defaultMaxAttempts: this.options.maxAttempts, ...options }));
+    return this.write(
+      (trx) => writeTaskList(trx, project, input, actor, { defaultMaxAttempts: this.options.maxAttempts, ...options }),
+      (r) => (r.created + r.updated + r.removed.length > 0 ? [{ project, task_ids: [], kind: 'written' }] : []),
+    );
   }
 
   nextTask(project: string, input: Omit<NextTaskInput, 'project'> = {}) {
-    return inTransaction(this.db, async (trx) =>
-      nextTask(trx, project, {
-        agent: input.agent ?? null,
-        claim: input.claim ?? true,
-        leaseSeconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds),
-        attachLessons: this.options.attachLessons ?? true,
-        recentCounts: this.recentCounts,
-        phase: input.phase,
-        module: input.module,
-        tags: input.tags,
-        skipDependencies: input.skip_dependencies,
-      }),
+    return this.write(
+      async (trx) =>
+        nextTask(trx, project, {
+          agent: input.agent ?? null,
+          claim: input.claim ?? true,
+          leaseSeconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds),
+          attachLessons: this.options.attachLessons ?? true,
+          recentCounts: this.recentCounts,
+          phase: input.phase,
+          module: input.module,
+          tags: input.tags,
+          skipDependencies: input.skip_dependencies,
+        }),
+      (r) => (r.claimed && r.task ? [{ project, task_ids: [r.task.id], kind: 'claimed' }] : []),
     );
   }
 
   markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'>) {
-    return inTransaction(this.db, async (trx) =>
-      markTaskStatus(trx, project, {
-        ...input,
-        agent: input.agent ?? null,
-        leaseSeconds: await leaseSecondsFor(trx, project, undefined, this.options.leaseSeconds),
-      }),
+    return this.write(
+      async (trx) =>
+        markTaskStatus(trx, project, {
+          ...input,
+          agent: input.agent ?? null,
+          leaseSeconds: await leaseSecondsFor(trx, project, undefined, this.options.leaseSeconds),
+        }),
+      (r) => [{ project, task_ids: [r.task.id, ...r.newly_ready], kind: r.changed ? 'status' : 'note' }],
     );
   }
 
   heartbeat(project: string, input: Omit<HeartbeatInput, 'project'>) {
-    return inTransaction(this.db, async (trx) =>
-      heartbeat(trx, project, { ...input, lease_seconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds) }),
+    return this.write(
+      async (trx) => heartbeat(trx, project, { ...input, lease_seconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds) }),
+      (r) => [{ project, task_ids: [r.task_id], kind: 'heartbeat' }],
     );
   }
 
   /** Returns expired leases to the pool now (the reaper calls this every few seconds). */
   reapExpiredLeases() {
-    return inTransaction(this.db, (trx) => reapExpiredLeases(trx));
+    return this.write(
+      (trx) => reapExpiredLeases(trx),
+      (expired) => {
+        const byProject = new Map<string, string[]>();
+        for (const t of expired) byProject.set(t.project_id, [...(byProject.get(t.project_id) ?? []), t.id]);
+        return [...byProject].map(([project, task_ids]) => ({ project, task_ids, kind: 'lease_expired' }));
+      },
+    );
   }
 
   setProjectSettings(project: string, settings: ProjectSettings) {
@@ -82,11 +128,14 @@ export class TaskBoard {
   async importTasks(project: string, input: ImportInput, options: { actor?: string | null; dryRun?: boolean } = {}): Promise<ImportResult> {
     const dryRun = options.dryRun ?? false;
     try {
-      return await inTransaction(this.db, async (trx) => {
-        const result = await importTasks(trx, project, input, options.actor ?? null, dryRun);
-        if (dryRun) throw new DryRun(result);
-        return result;
-      });
+      return await this.write(
+        async (trx) => {
+          const result = await importTasks(trx, project, input, options.actor ?? null, dryRun);
+          if (dryRun) throw new DryRun(result);
+          return result;
+        },
+        () => [{ project, task_ids: [], kind: 'written' }],
+      );
     } catch (err) {
       if (err instanceof DryRun) return err.result;
       throw err;
@@ -99,7 +148,54 @@ export class TaskBoard {
   }
 
   updateTask(project: string, input: Omit<UpdateTaskInput, 'project'>) {
-    return inTransaction(this.db, (trx) => updateTask(trx, project, input, input.agent ?? null));
+    return this.write(
+      (trx) => updateTask(trx, project, input, input.agent ?? null),
+      (r) => (r.changed.length ? [{ project, task_ids: [r.task.id], kind: 'edited' }] : []),
+    );
+  }
+
+  addNote(project: string, taskId: string, note: string, actor: string) {
+    return this.write(
+      (trx) => addNote(trx, project, taskId, note, actor),
+      (r) => [{ project, task_ids: [r.task_id], kind: 'note' }],
+    );
+  }
+
+  /** A person sends a failed, blocked or cancelled task back to pending. */
+  retryTask(project: string, taskId: string, actor: string, note?: string) {
+    return this.write(
+      (trx) => retryTask(trx, project, taskId, actor, note),
+      (r) => [{ project, task_ids: [r.task.id], kind: 'status' }],
+    );
+  }
+
+  cancelTask(project: string, taskId: string, actor: string, note?: string) {
+    return this.write(
+      (trx) => cancelTask(trx, project, taskId, actor, note),
+      (r) => [{ project, task_ids: [r.task.id], kind: 'status' }],
+    );
+  }
+
+  // Read-only views for the web board; each reads in one transaction, so its figures agree.
+
+  boardSnapshot(project: string, page: { offset?: number; limit?: number } = {}) {
+    return inTransaction(this.db, (trx) => boardSnapshot(trx, project, page));
+  }
+
+  taskDetail(project: string, taskId: string, page: { offset?: number; limit?: number } = {}) {
+    return inTransaction(this.db, (trx) => taskDetail(trx, project, taskId, page));
+  }
+
+  agents(project: string) {
+    return inTransaction(this.db, (trx) => agentsView(trx, project));
+  }
+
+  progress(project: string, hours?: number) {
+    return inTransaction(this.db, (trx) => progressView(trx, project, hours));
+  }
+
+  dependencyGraph(project: string, scope: { phase?: string; task_id?: string } = {}) {
+    return inTransaction(this.db, (trx) => dependencyView(trx, project, scope));
   }
 }
 

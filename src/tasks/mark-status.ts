@@ -79,6 +79,7 @@ export async function markTaskStatus(db: Db, projectId: string, input: Options):
     if ((to === 'review' || to === 'blocked' || to === 'cancelled') && agent) patch.assignee = agent;
   } else if (to === 'in_progress') {
     patch.lease_expires_at = lease;
+    patch.heartbeat_at = now;
   }
 
   const updated = Object.keys(patch).length > 0 ? await updateTask(db, projectId, row.id, patch) : row;

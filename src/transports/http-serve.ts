@@ -1,11 +1,12 @@
 import type { App } from '../app.js';
 import { ConfigError } from '../config.js';
 import { VERSION } from '../version.js';
+import { createBoardRouter } from '../web/router.js';
 import { createHttpServer, type HttpOptions } from './http.js';
 
 /** Serves MCP over HTTP until SIGTERM/SIGINT; then drains calls, closes sessions and the database. */
 export async function serveHttp(app: App, options: HttpOptions, database: string): Promise<void> {
-  const server = createHttpServer(app, options);
+  const server = createHttpServer(app, { ...options, routes: (web) => web.use(createBoardRouter({ ...app, token: options.token })) });
   const { url } = await server.listen().catch(async (err: NodeJS.ErrnoException) => {
     await app.close();
     if (err.code === 'EADDRINUSE') throw new ConfigError(`port ${options.port} on ${options.host} is in use: pick another with --port or TASKLANE_PORT`);

@@ -1,0 +1,50 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { Db } from './schema.js';
+
+export const CHANGES_CHANNEL = 'tasklane_changes';
+
+/** Queued inside the transaction; Postgres delivers it at commit, and drops it on rollback. */
+export async function notifyChange(db: Db, payload: string): Promise<void> {
+  await sql`select pg_notify(${CHANGES_CHANNEL}, ${payload})`.execute(db);
+}
+
+/**
+ * LISTEN on one dedicated connection (a pooled one would be handed to other queries). A dropped
+ * connection is opened again after a pause; notifications sent meanwhile are lost, which the board
+ * tolerates (its pages re-read the snapshot after a reconnect).
+ */
+export async function listenForChanges(
+  connectionString: string,
+  onPayload: (payload: string) => void,
+  onError: (err: unknown) => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const c = new pg.Client({ connectionString });
+    client = c;
+    c.on('notification', (msg) => {
+      if (msg.channel === CHANGES_CHANNEL && msg.payload) onPayload(msg.payload);
+    });
+    const reconnect = (err?: unknown) => {
+      if (stopped || client !== c) return;
+      if (err) onError(err);
+      client = undefined;
+      c.end().catch(() => {});
+      retry = setTimeout(() => void connect().catch(reconnect), 1000);
+      retry.unref();
+    };
+    c.on('error', reconnect);
+    c.on('end', () => reconnect());
+    await c.connect();
+    await c.query(`listen ${CHANGES_CHANNEL}`);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
+  };
+}

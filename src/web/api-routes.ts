@@ -1,0 +1,32 @@
+import { Router, type Request } from 'express';
+import type { TaskBoard } from '../tasks/board.js';
+import { SNAPSHOT_MAX } from '../tasks/board-snapshot.js';
+import { intParam, textParam } from './query.js';
+
+export type ProjectOf = (req: Request) => string;
+
+/** GET /board/api/…: the board's read-only JSON, every list paged or bounded. */
+export function apiRoutes(board: TaskBoard, projectOf: ProjectOf): Router {
+  const api = Router();
+  api.get('/snapshot', async (req, res) => {
+    res.json(await board.boardSnapshot(projectOf(req), { offset: intParam(req, 'offset', 0, 1e9), limit: intParam(req, 'limit', 1, SNAPSHOT_MAX) }));
+  });
+  api.get('/tasks/:id', async (req, res) => {
+    res.json(await board.taskDetail(projectOf(req), req.params.id, { offset: intParam(req, 'offset', 0, 1e9), limit: intParam(req, 'limit', 1, 1000) }));
+  });
+  api.get('/agents', async (req, res) => {
+    res.json(await board.agents(projectOf(req)));
+  });
+  api.get('/progress', async (req, res) => {
+    res.json(await board.progress(projectOf(req), intParam(req, 'hours', 1, 24 * 14)));
+  });
+  api.get('/graph', async (req, res) => {
+    res.json(await board.dependencyGraph(projectOf(req), { phase: textParam(req, 'phase'), task_id: textParam(req, 'task') }));
+  });
+  // LESSONS: wire search_lessons here (list when q is empty, search otherwise; answer {available: true,
+  // lessons: [...]}, and accept task=<id> for the lessons attached to a task) once the lessons engine lands.
+  api.get('/lessons', (_req, res) => {
+    res.json({ available: false, lessons: [], message: 'lessons are not available on this server yet' });
+  });
+  return api;
+}
