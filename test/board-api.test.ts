@@ -3,7 +3,7 @@ import { openStore } from '../src/db/open.js';
 import type { TaskChange } from '../src/tasks/change-feed.js';
 import { TaskBoard } from '../src/tasks/board.js';
 import { serveBoardForTests } from './helpers/board-server.js';
-import { engines, newProject, useTestBoard } from './helpers/engines.js';
+import { engines, newProject, testLessons, useTestBoard } from './helpers/engines.js';
 
 const breakdown = [
   { id: 'A', description: 'schema', phase: 'P1' },
@@ -165,5 +165,26 @@ describe('board auth with a token', () => {
     expect((await fetch(`${server.url}/board/api/snapshot`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     const crossLogin = await fetch(`${server.url}/board/login`, { method: 'POST', headers: { origin: 'http://evil.example' }, body: new URLSearchParams({ token }), redirect: 'manual' });
     expect(crossLogin.status).toBe(403);
+  });
+});
+
+describe.each(engines)('board lessons tab on %s', (engine) => {
+  const ctx = useTestBoard(engine);
+
+  it('searches the lessons, and says so when none are wired in', async () => {
+    const project = newProject('board-lessons');
+    const lessons = await testLessons(ctx.store);
+    await lessons.record(project, { lesson: 'Run migrations under an advisory lock so replicas do not race.' }, 'w1');
+    const server = await serveBoardForTests({ board: ctx.board, lessons, defaultProject: project });
+    const bare = await serveBoardForTests({ board: ctx.board, defaultProject: project });
+    try {
+      const found = await (await fetch(`${server.url}/board/api/lessons?q=advisory%20lock`)).json();
+      expect(found).toMatchObject({ available: true, lessons: [{ title: expect.stringContaining('advisory lock') }] });
+      expect(await (await fetch(`${server.url}/board/api/lessons`)).json()).toMatchObject({ available: true, lessons: [] });
+      expect(await (await fetch(`${bare.url}/board/api/lessons?q=lock`)).json()).toMatchObject({ available: false });
+    } finally {
+      await server.close();
+      await bare.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import type { LessonBook } from '../lessons/lesson-book.js';
 import type { TaskBoard } from '../tasks/board.js';
 import { SNAPSHOT_MAX } from '../tasks/board-snapshot.js';
 import { intParam, textParam } from './query.js';
@@ -6,7 +7,7 @@ import { intParam, textParam } from './query.js';
 export type ProjectOf = (req: Request) => string;
 
 /** GET /board/api/…: the board's read-only JSON, every list paged or bounded. */
-export function apiRoutes(board: TaskBoard, projectOf: ProjectOf): Router {
+export function apiRoutes(board: TaskBoard, projectOf: ProjectOf, lessons?: LessonBook): Router {
   const api = Router();
   api.get('/snapshot', async (req, res) => {
     res.json(await board.boardSnapshot(projectOf(req), { offset: intParam(req, 'offset', 0, 1e9), limit: intParam(req, 'limit', 1, SNAPSHOT_MAX) }));
@@ -23,10 +24,11 @@ export function apiRoutes(board: TaskBoard, projectOf: ProjectOf): Router {
   api.get('/graph', async (req, res) => {
     res.json(await board.dependencyGraph(projectOf(req), { phase: textParam(req, 'phase'), task_id: textParam(req, 'task') }));
   });
-  // LESSONS: wire search_lessons here (list when q is empty, search otherwise; answer {available: true,
-  // lessons: [...]}, and accept task=<id> for the lessons attached to a task) once the lessons engine lands.
-  api.get('/lessons', (_req, res) => {
-    res.json({ available: false, lessons: [], message: 'lessons are not available on this server yet' });
+  api.get('/lessons', async (req, res) => {
+    const query = textParam(req, 'q');
+    if (!lessons) return void res.json({ available: false, lessons: [], message: 'lessons are not available on this server' });
+    if (!query) return void res.json({ available: true, lessons: [], message: 'type words to search the lessons' });
+    res.json({ available: true, ...(await lessons.search(projectOf(req), { query, limit: 20 })) });
   });
   return api;
 }

@@ -1,5 +1,6 @@
 import express, { type Request, Router } from 'express';
 import type { Logger } from '../log.js';
+import type { LessonBook } from '../lessons/lesson-book.js';
 import type { TaskBoard } from '../tasks/board.js';
 import { actionRoutes } from './action-routes.js';
 import { apiRoutes } from './api-routes.js';
@@ -11,6 +12,8 @@ import { boardPage, loginPage } from './page.js';
 
 export type BoardDeps = {
   board: TaskBoard;
+  /** The lessons tab searches these; left out, the tab says lessons are not available. */
+  lessons?: LessonBook;
   log: Logger;
   defaultProject: string;
   /** The bearer token of the HTTP server; when set, the board asks for it once and keeps a session cookie. */
@@ -58,7 +61,7 @@ export function createBoardRouter(deps: BoardDeps): Router {
     res.type('text/javascript').sendFile(DAGRE_BUNDLE);
   });
   router.get('/board/events', requireAuth(token), eventStream(board, projectOf));
-  router.use('/board/api', requireAuth(token), apiRoutes(board, projectOf));
+  router.use('/board/api', requireAuth(token), apiRoutes(board, projectOf, deps.lessons));
   router.use('/board/api', sameOrigin, requireAuth(token), express.json({ limit: '64kb' }), actionRoutes(board, projectOf));
   router.use('/board/api', (req, res) => {
     res.status(404).json({ error: 'not_found', message: `no ${req.method} ${req.originalUrl.split('?')[0]}; see the README for the board API` });
