@@ -7,7 +7,9 @@ import { FolderInUseError } from './db/folder-lock.js';
 import { openStore } from './db/open.js';
 import type { ProjectSettings } from './db/projects.js';
 import { createLogger, type Logger } from './log.js';
+import { resolveDefaultProject } from './git/project-name.js';
 import { serveStdio } from './transports/stdio.js';
+import { boardUrl, openInBrowser } from './web/board-url.js';
 import { VERSION } from './version.js';
 
 const HELP = `tasklane ${VERSION} — a shared task board for AI agents, over MCP
@@ -19,6 +21,7 @@ Usage:
   tasklane status          print the board's counts for the project and exit
   tasklane project [--lease-seconds N] [--max-attempts N]
                            show or set the project's defaults for new claims and new tasks
+  tasklane board [--open]  print (and open) the URL of the web board for the project
   tasklane --help          this help
   tasklane --version       the version
 
@@ -37,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       project: { type: 'string' },
       'lease-seconds': { type: 'string' },
       'max-attempts': { type: 'string' },
+      open: { type: 'boolean' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -84,6 +88,14 @@ async function main(argv: string[]): Promise<number> {
         const current = await app.board.setProjectSettings(project, projectSettingsFrom(values));
         process.stdout.write(`${project}: ${JSON.stringify(current)}\n`);
       });
+    case 'board': {
+      // The HTTP server serves the board; this only says where (the lead wires the local board host).
+      const project = typeof values.project === 'string' ? values.project : await resolveDefaultProject(config.project, process.cwd());
+      const url = boardUrl(config.port, project);
+      process.stdout.write(`${url}\n`);
+      if (values.open) openInBrowser(url, log);
+      return 0;
+    }
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;

@@ -10,6 +10,7 @@ const envSchema = z.object({
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   TASKLANE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   TASKLANE_REAP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+  TASKLANE_PORT: z.coerce.number().int().min(1).max(65535).default(7420),
 });
 
 export type Config = {
@@ -20,6 +21,7 @@ export type Config = {
   pgPoolMax: number;
   maxAttempts: number;
   reapIntervalSeconds: number;
+  port: number;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -42,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolMax: e.TASKLANE_PG_POOL_MAX,
     maxAttempts: e.TASKLANE_MAX_ATTEMPTS,
     reapIntervalSeconds: e.TASKLANE_REAP_INTERVAL_SECONDS,
+    port: e.TASKLANE_PORT,
   };
 }

@@ -56,13 +56,13 @@ describe.skipIf(!hasChromium)(`the board in a real browser${hasChromium ? '' : '
       await page.screenshot({ path: path.join(ARTIFACTS, 'board.png'), fullPage: true });
 
       // an agent claims and completes A through the engine: the card moves without a reload
-      await page.evaluate(() => ((window as any).__sameDocument = true));
+      await page.evaluate(() => ((globalThis as any).__sameDocument = true));
       await ctx.board.nextTask(project, { agent: 'w1' });
       await column(page, 'in_progress').locator('.card[data-id="A"]').waitFor();
       await ctx.board.markTaskStatus(project, { task_id: 'A', status: 'done', result: 'tables in place', agent: 'w1' });
       await column(page, 'completed').locator('.card[data-id="A"]').waitFor();
       await column(page, 'ready').locator('.card[data-id="B"]').waitFor();
-      expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+      expect(await page.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
 
       // the timeline of A
       await column(page, 'completed').locator('.card[data-id="A"]').click();
