@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { FolderInUseError } from './db/folder-lock.js';
 import { isPostgresUrl, openStore } from './db/open.js';
 import { hostStatus, stopHost } from './host/host-commands.js';
+import { readHostInfo } from './host/host-files.js';
 import { HostStartError, locateHost } from './host/locate-host.js';
 import { resolveDefaultProject } from './git/project-name.js';
 import { runBoardHost } from './host/run-host.js';
@@ -22,6 +23,7 @@ import type { HttpOptions } from './transports/http.js';
 import { assertSafeBinding } from './transports/http-guards.js';
 import { serveHttp } from './transports/http-serve.js';
 import { serveStdio } from './transports/stdio.js';
+import { boardUrl, openInBrowser } from './web/board-url.js';
 import { VERSION } from './version.js';
 
 const HELP = `tasklane ${VERSION} — a shared task board for AI agents, over MCP
@@ -47,6 +49,7 @@ Usage:
   tasklane lessons search "query" [--limit n]   search lessons learned
   tasklane lessons add "text" [--tags a,b] [--title t] [--task-id T1] [--global]   record a lesson
   tasklane lessons reembed queue every lesson for embedding again (after a model change) and embed them
+  tasklane board [--open]  print (and open) the URL of the web board for the project
   tasklane --help          this help
   tasklane --version       the version
 
@@ -81,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       'task-id': { type: 'string' },
       global: { type: 'boolean' },
       limit: { type: 'string' },
+      open: { type: 'boolean' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -168,6 +172,13 @@ async function main(argv: string[]): Promise<number> {
         await app.close();
       }
     }
+    case 'board': {
+      const project = typeof values.project === 'string' ? values.project : await resolveDefaultProject(config.project, process.cwd());
+      const url = boardUrlFor(config, project);
+      process.stdout.write(`${url}\n`);
+      if (values.open) openInBrowser(url, log);
+      return 0;
+    }
     default:
       process.stderr.write(`tasklane: unknown command "${command}"\n\n${HELP}`);
       return 2;
@@ -230,6 +241,14 @@ function boardHostFolder(config: Config): string | undefined {
   const folder = config.boardHost ? embeddedFolder(config) : undefined;
   if (folder) fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   return folder;
+}
+
+/** The board of the board host when one serves this embedded folder, else of `serve --http` on TASKLANE_PORT. */
+function boardUrlFor(config: Config, project: string): string {
+  const folder = config.boardHost ? embeddedFolder(config) : undefined;
+  const host = folder ? readHostInfo(folder) : undefined;
+  if (host) return `${new URL('/board', host.url).href}?project=${encodeURIComponent(project)}`;
+  return boardUrl(config.http.port, project);
 }
 
 function describe(app: App): string {

@@ -179,7 +179,8 @@ describe.each(engines)('board lessons tab on %s', (engine) => {
     const bare = await serveBoardForTests({ board: ctx.board, defaultProject: project });
     try {
       const found = await (await fetch(`${server.url}/board/api/lessons?q=advisory%20lock`)).json();
-      expect(found).toMatchObject({ available: true, lessons: [{ title: expect.stringContaining('advisory lock') }] });
+      expect(found.available).toBe(true);
+      expect(found.lessons.map((l: { title: string }) => l.title)).toContain('Run migrations under an advisory lock so replicas do not race.');
       expect(await (await fetch(`${server.url}/board/api/lessons`)).json()).toMatchObject({ available: true, lessons: [] });
       expect(await (await fetch(`${bare.url}/board/api/lessons?q=lock`)).json()).toMatchObject({ available: false });
     } finally {
