@@ -178,9 +178,9 @@ describe.each(engines)('board lessons tab on %s', (engine) => {
     const server = await serveBoardForTests({ board: ctx.board, lessons, defaultProject: project });
     const bare = await serveBoardForTests({ board: ctx.board, defaultProject: project });
     try {
-      const found = await (await fetch(`${server.url}/board/api/lessons?q=advisory%20lock`)).json();
+      const found = (await (await fetch(`${server.url}/board/api/lessons?q=advisory%20lock`)).json()) as { available: boolean; lessons: Array<{ title: string }> };
       expect(found.available).toBe(true);
-      expect(found.lessons.map((l: { title: string }) => l.title)).toContain('Run migrations under an advisory lock so replicas do not race.');
+      expect(found.lessons.map((l) => l.title)).toContain('Run migrations under an advisory lock so replicas do not race.');
       expect(await (await fetch(`${server.url}/board/api/lessons`)).json()).toMatchObject({ available: true, lessons: [] });
       expect(await (await fetch(`${bare.url}/board/api/lessons?q=lock`)).json()).toMatchObject({ available: false });
     } finally {
