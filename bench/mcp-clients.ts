@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import net from 'node:net';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 /** Makes one connected MCP client per agent: the seam every transport plugs into. */
 export type McpClientFactory = (agent: string) => Promise<Client>;
@@ -22,18 +27,57 @@ export function stdioClients(databaseUrl: string, project: string): McpClientFac
   };
 }
 
-/*
- * HOOK — MCP over streamable HTTP. Once src/transports/http.ts lands, plug it in like this and add an
- * 'http' entry in mcp-section.ts next to stdio (start the server first, e.g. `tasklane serve --http`):
- *
- *   import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
- *   export function httpClients(url: string, token?: string): McpClientFactory {
- *     return async (agent) => {
- *       const headers = token ? { Authorization: `Bearer ${token}` } : undefined;
- *       const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
- *       const client = new Client({ name: agent, version: '1.0.0' });
- *       await client.connect(transport);
- *       return client;
- *     };
- *   }
- */
+/** Each agent connects to one running `tasklane serve --http` over streamable HTTP, with the token. */
+export function httpClients(url: string, token: string): McpClientFactory {
+  return async (agent) => {
+    const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    const client = new Client({ name: agent, version: '1.0.0' });
+    await client.connect(transport);
+    return client;
+  };
+}
+
+export type HttpServer = { url: string; token: string; stop(): Promise<void> };
+
+/** Starts the real bin as `tasklane serve --http` on a free loopback port and waits until it is ready. */
+export async function startHttpServer(databaseUrl: string, project: string): Promise<HttpServer> {
+  const port = await freePort();
+  const token = randomBytes(24).toString('hex');
+  const child = spawn(process.execPath, [CLI, 'serve', '--http', '--port', String(port)], {
+    env: {
+      ...(process.env as Record<string, string>),
+      TASKLANE_DATABASE_URL: databaseUrl, TASKLANE_PROJECT: project, TASKLANE_HTTP_TOKEN: token, TASKLANE_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 100) {
+    if (child.exitCode !== null) throw new Error(`tasklane serve --http exited with ${child.exitCode}`);
+    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
+    if (waited > 60_000) {
+      child.kill('SIGKILL');
+      throw new Error('tasklane serve --http did not become ready in 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `${base}/mcp`,
+    token,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

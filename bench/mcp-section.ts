@@ -1,6 +1,6 @@
 import { runRound } from './cycle-runner.js';
 import { makeGraph } from './graph.js';
-import { type McpClientFactory, stdioClients } from './mcp-clients.js';
+import { httpClients, type McpClientFactory, startHttpServer, stdioClients } from './mcp-clients.js';
 import { connectAgents, writeGraphOverMcp } from './mcp-cycles.js';
 import type { BenchEngine, BenchOptions } from './options.js';
 import type { BenchResults } from './results.js';
@@ -9,8 +9,8 @@ import { summarise, round } from './stats.js';
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /**
- * get_next_task + mark_task_status end to end over MCP, through any client factory. stdio is wired
- * here; the HTTP transport plugs in as one more factory (see the HOOK in mcp-clients.ts).
+ * get_next_task + mark_task_status end to end over MCP, through any client factory (stdio: a process
+ * per agent; HTTP: agents sharing one server).
  */
 export async function benchMcp(
   results: BenchResults, options: BenchOptions, transport: string, engine: BenchEngine, factory: McpClientFactory, agents = 1,
@@ -37,4 +37,17 @@ export async function benchMcp(
 export function stdioFactory(engine: BenchEngine, serverUrl: string | undefined): McpClientFactory {
   const url = engine === 'postgres' ? serverUrl! : 'memory://';
   return stdioClients(url, `bench-mcp-${engine}-${Date.now()}`);
+}
+
+/** One `tasklane serve --http` per cell (its own project), with 1 agent and with the most workers asked for. */
+export async function benchMcpOverHttp(results: BenchResults, options: BenchOptions, engine: BenchEngine, serverUrl: string | undefined) {
+  const url = engine === 'postgres' ? serverUrl! : 'memory://';
+  for (const agents of [...new Set([1, Math.max(...options.workers)])]) {
+    const server = await startHttpServer(url, `bench-mcp-http-${engine}-${agents}-${Date.now()}`);
+    try {
+      await benchMcp(results, options, 'http', engine, httpClients(server.url, server.token), agents);
+    } finally {
+      await server.stop();
+    }
+  }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { serverDatabase, type BenchDatabase } from './databases.js';
 import { benchSize } from './engine-section.js';
 import { describeMachine } from './machine.js';
-import { benchMcp, stdioFactory } from './mcp-section.js';
+import { benchMcp, benchMcpOverHttp, stdioFactory } from './mcp-section.js';
 import { parseOptions } from './options.js';
 import { pgbenchAvailable } from './pgbench-run.js';
 import { computeRatios, renderTable } from './report.js';
@@ -23,7 +23,6 @@ async function main() {
     options.sections = options.sections.filter((s) => s !== 'pgbench');
     notes.push('pgbench not found: no ceiling measured (set TASKLANE_BENCH_PGBENCH)');
   }
-  notes.push('mcp over streamable HTTP: not measured yet (hook in bench/mcp-clients.ts)');
   const results: BenchResults = {
     started_at: started.toISOString(), seconds: 0, machine: await describeMachine(server?.url, PGLITE_VERSION), options,
     loads: [], engine: [], pgbench: [], mcp: [], taskmaster: [], ratios: {}, notes,
@@ -38,7 +37,10 @@ async function main() {
       }
     }
     if (options.sections.includes('mcp')) {
-      for (const engine of options.engines) await benchMcp(results, options, 'stdio', engine, stdioFactory(engine, server?.url));
+      for (const engine of options.engines) {
+        await benchMcp(results, options, 'stdio', engine, stdioFactory(engine, server?.url));
+        await benchMcpOverHttp(results, options, engine, server?.url);
+      }
     }
     if (options.sections.includes('taskmaster')) await benchTaskmaster(results, options);
   } finally {

@@ -33,7 +33,7 @@ export type StartOptions = {
 
 /** Opens the database, applies migrations and builds the engines: everything a transport needs. */
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
-  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
+  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared });
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
@@ -54,6 +54,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     leaseSeconds: config.leaseSeconds,
     maxAttempts: config.maxAttempts,
     notify: store.engine === 'postgres',
+    autovacuum: store.engine === 'pglite',
   });
   const listen = store.listenForChanges;
   if (listen) {

@@ -8,6 +8,7 @@ const envSchema = z.object({
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  TASKLANE_PG_PREPARED: z.enum(['on', 'off']).default('on'),
   TASKLANE_BOARD_HOST: z.enum(['on', 'off']).default('on'),
   TASKLANE_BOARD_HOST_IDLE_SECONDS: z.coerce.number().min(1).max(7 * 24 * 3600).default(600),
   TASKLANE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
@@ -37,6 +38,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['TASKLANE_LOG_LEVEL'];
   leaseSeconds: number;
   pgPoolMax: number;
+  /** Named prepared statements on a Postgres server (off behind a pooler that cannot keep them). */
+  pgPrepared: boolean;
   maxAttempts: number;
   reapIntervalSeconds: number;
   /** Fill branch and commit_sha of status changes from the working tree when the caller gives none. */
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.TASKLANE_LOG_LEVEL,
     leaseSeconds: e.TASKLANE_LEASE_SECONDS,
     pgPoolMax: e.TASKLANE_PG_POOL_MAX,
+    pgPrepared: e.TASKLANE_PG_PREPARED === 'on',
     maxAttempts: e.TASKLANE_MAX_ATTEMPTS,
     reapIntervalSeconds: e.TASKLANE_REAP_INTERVAL_SECONDS,
     gitAuto: e.TASKLANE_GIT_AUTO === '1' || e.TASKLANE_GIT_AUTO === 'true',

@@ -1,4 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
+import { linkColumns } from './dependencies.js';
+import { changeNotice } from './notify.js';
 import type { Db, TaskRow } from './schema.js';
 
 export type NextTaskFilter = {
@@ -7,6 +9,18 @@ export type NextTaskFilter = {
   tags?: string[];
   /** Ignore dependencies: any pending task qualifies. */
   skipDependencies?: boolean;
+};
+
+/** A task as handed out: its row, its links, and whether any lesson could bear on it. */
+export type HandedOutRow = TaskRow & { dependencies: string[]; blocks: string[]; has_lessons: boolean };
+
+export type ClaimOptions = {
+  agent: string | null;
+  /** The call's own lease; else the project's setting; else serverLeaseSeconds. */
+  leaseSeconds?: number;
+  serverLeaseSeconds: number;
+  /** Postgres replicas: announce the claim with pg_notify from this origin. */
+  notifyOrigin?: string;
 };
 
 function readyCandidates(projectId: string, filter: NextTaskFilter, lock: boolean): RawBuilder<unknown> {
@@ -19,36 +33,58 @@ function readyCandidates(projectId: string, filter: NextTaskFilter, lock: boolea
     order by priority, seq limit 1 ${lock ? sql`for update skip locked` : sql``}`;
 }
 
-/**
- * The claim is one statement over the partial index tasks_ready: pick the best ready task that no
- * other transaction holds (skip locked) and move it to in_progress. Readiness is the materialised
- * unmet_deps; a NOT EXISTS over dependencies here measured several times slower.
- */
-export async function claimNextTask(
-  db: Db,
-  projectId: string,
-  agent: string | null,
-  leaseSeconds: number,
-  filter: NextTaskFilter,
-): Promise<TaskRow | undefined> {
-  const { rows } = await sql<TaskRow>`
-    update tasks set
-      status = 'in_progress',
-      started_at = coalesce(started_at, now()),
-      attempts = attempts + 1,
-      assignee = ${agent},
-      lease_expires_at = now() + make_interval(secs => ${leaseSeconds}),
-      completed_at = null,
-      status_updated_at = now(),
-      updated_at = now(),
-      version = version + 1
-    where project_id = ${projectId} and id = (${readyCandidates(projectId, filter, true)})
-    returning *`.execute(db);
-  return rows[0];
+/** The columns a handed-out task carries beside its row; `t` is the task. */
+function handOutColumns(t: string): RawBuilder<unknown> {
+  const task = sql.ref(t);
+  return sql`${linkColumns(t)},
+    (exists (select 1 from lessons l where l.project_id = ${task}.project_id) or exists (select 1 from lessons l where l.project_id is null)) as has_lessons`;
 }
 
-export async function peekNextTask(db: Db, projectId: string, filter: NextTaskFilter): Promise<TaskRow | undefined> {
-  const { rows } = await sql<TaskRow>`
-    select * from tasks where project_id = ${projectId} and id = (${readyCandidates(projectId, filter, false)})`.execute(db);
+/**
+ * The whole claim is one statement, so it needs no transaction block and makes one round trip: pick
+ * the best ready task no other transaction holds (skip locked, over the partial index tasks_ready)
+ * and move it to in_progress with the lease the project asks for, record the 'claimed' event, and
+ * return the task with its links. Readiness is the materialised unmet_deps; a NOT EXISTS over
+ * dependencies here measured several times slower.
+ */
+export async function claimNextTask(db: Db, projectId: string, filter: NextTaskFilter, options: ClaimOptions): Promise<HandedOutRow | undefined> {
+  const notice = options.notifyOrigin
+    ? sql`, ${changeNotice(options.notifyOrigin, projectId, sql`array[claimed.id]`, 'claimed')} as notified`
+    : sql``;
+  const { rows } = await sql<HandedOutRow>`
+    with lease as (
+      select coalesce(${options.leaseSeconds ?? null}::int,
+        (select (settings->>'lease_seconds')::int from projects where id = ${projectId}),
+        ${options.serverLeaseSeconds}::int) as seconds
+    ), claimed as (
+      update tasks set
+        status = 'in_progress',
+        started_at = coalesce(started_at, now()),
+        attempts = attempts + 1,
+        assignee = ${options.agent},
+        lease_expires_at = now() + make_interval(secs => (select seconds from lease)),
+        completed_at = null,
+        status_updated_at = now(),
+        updated_at = now(),
+        version = version + 1
+      where project_id = ${projectId} and id = (${readyCandidates(projectId, filter, true)})
+      returning *
+    ), event as (
+      insert into task_events (project_id, task_id, actor, kind, from_status, to_status, data)
+      select project_id, id, ${options.agent}, 'claimed', 'pending', 'in_progress',
+        jsonb_build_object('lease_seconds', (select seconds from lease), 'attempt', attempts)
+      from claimed
+    )
+    select claimed.*, ${handOutColumns('claimed')}${notice}
+    from claimed`.execute(db);
+  const row = rows[0];
+  if (row) delete (row as { notified?: unknown }).notified;
+  return row;
+}
+
+export async function peekNextTask(db: Db, projectId: string, filter: NextTaskFilter): Promise<HandedOutRow | undefined> {
+  const { rows } = await sql<HandedOutRow>`
+    select t.*, ${handOutColumns('t')}
+    from tasks t where project_id = ${projectId} and id = (${readyCandidates(projectId, filter, false)})`.execute(db);
   return rows[0];
 }

@@ -1,4 +1,13 @@
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './schema.js';
+
+/** Select-list columns `dependencies` and `blocks` (text[], sorted) of the task row aliased `t`. */
+export function linkColumns(t: string): RawBuilder<unknown> {
+  const task = sql.ref(t);
+  return sql`
+    array(select d.depends_on from task_dependencies d where d.project_id = ${task}.project_id and d.task_id = ${task}.id order by 1) as dependencies,
+    array(select d.task_id from task_dependencies d where d.project_id = ${task}.project_id and d.depends_on = ${task}.id order by 1) as blocks`;
+}
 
 export type Edge = { task_id: string; depends_on: string };
 

@@ -1,8 +1,19 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import pg from 'pg';
 import type { Db } from './schema.js';
 
 export const CHANGES_CHANNEL = 'tasklane_changes';
+/** More task ids than this are sent as [] ("reload"): a notice payload must stay under 8,000 bytes. */
+export const NOTICE_MAX_IDS = 100;
+
+/**
+ * The same notice as an SQL expression, for a statement that changes tasks and announces it in one
+ * round trip. The payload is ChangeFeed.payloadOf's: origin, project, task ids (a text[] expression), kind.
+ */
+export function changeNotice(origin: string, project: string, taskIds: RawBuilder<string[]>, kind: string): RawBuilder<unknown> {
+  const ids = sql`case when cardinality(${taskIds}) > ${NOTICE_MAX_IDS} then '[]'::json else to_json(${taskIds}) end`;
+  return sql`pg_notify(${CHANGES_CHANNEL}, json_build_object('origin', ${origin}::text, 'project', ${project}::text, 'task_ids', ${ids}, 'kind', ${kind}::text)::text)`;
+}
 
 /** Queued inside the transaction; Postgres delivers it at commit, and drops it on rollback. */
 export async function notifyChange(db: Db, payload: string): Promise<void> {

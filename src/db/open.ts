@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockFolder } from './folder-lock.js';
+import { PreparedPGliteDialect } from './pglite-driver.js';
+import { PreparingClient } from './pg-prepared.js';
 import { listenForChanges } from './notify.js';
 import type { Database } from './schema.js';
 
@@ -22,6 +24,8 @@ export type Store = {
 
 export type OpenOptions = {
   poolMax?: number;
+  /** Postgres: run parameterised statements as named prepared statements (default on). */
+  prepared?: boolean;
   /** A PGlite data directory dump to start from (tests clone a migrated template this way). */
   loadDataDir?: Blob;
 };
@@ -41,7 +45,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10, Client: options.prepared === false ? pg.Client : PreparingClient });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -71,7 +75,7 @@ async function openPglite(url: string, options: OpenOptions): Promise<Store> {
   }
   try {
     const pglite = await PGlite.create({ dataDir, extensions, loadDataDir: options.loadDataDir });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({ dialect: new PreparedPGliteDialect(pglite) });
     return {
       db,
       engine: 'pglite',

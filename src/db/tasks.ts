@@ -42,13 +42,17 @@ export async function insertTasks(db: Db, rows: Insertable<TasksTable>[]): Promi
 export type TaskPatch = { [K in keyof Updateable<TasksTable>]?: Updateable<TasksTable>[K] | RawBuilder<unknown> };
 
 export async function updateTask(db: Db, projectId: string, taskId: string, patch: TaskPatch): Promise<TaskRow> {
+  return updateTaskQuery(db, projectId, taskId, patch).executeTakeFirstOrThrow();
+}
+
+/** The UPDATE … RETURNING * of a patch, not yet run (a statement may add conditions or wrap it). */
+export function updateTaskQuery(db: Db, projectId: string, taskId: string, patch: TaskPatch) {
   return db
     .updateTable('tasks')
     .set({ ...(patch as Updateable<TasksTable>), updated_at: sql<Date>`now()`, version: sql<number>`version + 1` })
     .where('project_id', '=', projectId)
     .where('id', '=', taskId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .returningAll();
 }
 
 export async function deleteTasks(db: Db, projectId: string, taskIds: string[]): Promise<void> {

@@ -8,12 +8,13 @@ import { boardSnapshot } from './board-snapshot.js';
 import { readTaskBreakdown } from './breakdown.js';
 import { ChangeFeed, type TaskChange } from './change-feed.js';
 import { dependencyView } from './dependency-view.js';
+import { analyzeTaskTables, tidyTables } from '../db/maintenance.js';
 import { mergeProjectSettings, type ProjectSettings } from '../db/projects.js';
 import { RecentCounts } from './recent-counts.js';
 import { cancelTask, retryTask } from './human-actions.js';
 import { heartbeat, leaseSecondsFor, reapExpiredLeases } from './leases.js';
 import type { BreakdownInput, HeartbeatInput, MarkStatusInput, NextTaskInput, UpdateTaskInput, WriteTaskListInput } from './inputs.js';
-import { markTaskStatus } from './mark-status.js';
+import { markTaskStatus, type MarkStatusResult, reportByHolder } from './mark-status.js';
 import { importTasks, type ImportInput, type ImportResult } from './import-tasks.js';
 import { nextTask } from './next-task.js';
 import { readSnapshot } from './snapshot.js';
@@ -29,7 +30,12 @@ export type BoardOptions = {
   attachLessons?: boolean;
   /** Postgres: send every change with pg_notify too, so that other replicas' boards see it. */
   notify?: boolean;
+  /** PGlite: the reaper's tick does autovacuum's work in this process (PGlite has no autovacuum). */
+  autovacuum?: boolean;
 };
+
+/** A write that changed at least this many tasks refreshes the planner's statistics at once. */
+const LARGE_WRITE = 100;
 
 type Trx = Transaction<Database>;
 
@@ -60,41 +66,57 @@ export class TaskBoard {
     return result;
   }
 
-  writeTaskList(project: string, input: Omit<WriteTaskListInput, 'project'>, actor: string | null = null, options: WriteOptions = {}) {
-    return this.write(
+  async writeTaskList(project: string, input: Omit<WriteTaskListInput, 'project'>, actor: string | null = null, options: WriteOptions = {}) {
+    const result = await this.write(
       (trx) => writeTaskList(trx, project, input, actor, { defaultMaxAttempts: this.options.maxAttempts, ...options }),
       (r) => (r.created + r.updated + r.removed.length > 0 ? [{ project, task_ids: [], kind: 'written' }] : []),
     );
+    if (result.created + result.updated + result.removed.length >= LARGE_WRITE) await this.analyzeQuietly();
+    return result;
   }
 
-  nextTask(project: string, input: Omit<NextTaskInput, 'project'> = {}) {
-    return this.write(
-      async (trx) =>
-        nextTask(trx, project, {
-          agent: input.agent ?? null,
-          claim: input.claim ?? true,
-          leaseSeconds: await leaseSecondsFor(trx, project, input.lease_seconds, this.options.leaseSeconds),
-          attachLessons: this.options.attachLessons ?? true,
-          recentCounts: this.recentCounts,
-          phase: input.phase,
-          module: input.module,
-          tags: input.tags,
-          skipDependencies: input.skip_dependencies,
-        }),
-      (r) => (r.claimed && r.task ? [{ project, task_ids: [r.task.id], kind: 'claimed' }] : []),
-    );
+  /** PGlite: VACUUM and ANALYZE what autovacuum would (the reaper's tick calls this). */
+  tidyTables() {
+    return tidyTables(this.db);
   }
 
-  markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'>) {
-    return this.write(
-      async (trx) =>
-        markTaskStatus(trx, project, {
-          ...input,
-          agent: input.agent ?? null,
-          leaseSeconds: await leaseSecondsFor(trx, project, undefined, this.options.leaseSeconds),
-        }),
-      (r) => [{ project, task_ids: [r.task.id, ...r.newly_ready], kind: r.changed ? 'status' : 'note' }],
-    );
+  /** After a large write, on either engine (a server's autovacuum may take a minute to get there); a failure only costs speed. */
+  private async analyzeQuietly() {
+    await analyzeTaskTables(this.db).catch(() => {});
+  }
+
+  async nextTask(project: string, input: Omit<NextTaskInput, 'project'> = {}) {
+    const result = await nextTask(this.db, project, {
+      agent: input.agent ?? null,
+      claim: input.claim ?? true,
+      leaseSeconds: input.lease_seconds,
+      serverLeaseSeconds: this.options.leaseSeconds,
+      notifyOrigin: this.notifyOrigin,
+      attachLessons: this.options.attachLessons ?? true,
+      recentCounts: this.recentCounts,
+      phase: input.phase,
+      module: input.module,
+      tags: input.tags,
+      skipDependencies: input.skip_dependencies,
+    });
+    if (result.claimed && result.task) this.changes.publish({ project, task_ids: [result.task.id], kind: 'claimed' });
+    return result;
+  }
+
+  /** Statements that write and announce in one go send their pg_notify from this origin. */
+  private get notifyOrigin() {
+    return this.options.notify ? this.changes.origin : undefined;
+  }
+
+  async markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'>) {
+    const options = { ...input, agent: input.agent ?? null, serverLeaseSeconds: this.options.leaseSeconds };
+    const changesOf = (r: MarkStatusResult): TaskChange[] => [{ project, task_ids: [r.task.id, ...r.newly_ready], kind: r.changed ? 'status' : 'note' }];
+    const byHolder = await reportByHolder(this.db, project, options, this.notifyOrigin);
+    if (byHolder) {
+      for (const c of changesOf(byHolder)) this.changes.publish(c);
+      return byHolder;
+    }
+    return this.write((trx) => markTaskStatus(trx, project, options), changesOf);
   }
 
   heartbeat(project: string, input: Omit<HeartbeatInput, 'project'>) {
@@ -135,7 +157,10 @@ export class TaskBoard {
           return result;
         },
         () => [{ project, task_ids: [], kind: 'written' }],
-      );
+      ).then(async (result) => {
+        if (result.created + result.updated >= LARGE_WRITE) await this.analyzeQuietly();
+        return result;
+      });
     } catch (err) {
       if (err instanceof DryRun) return err.result;
       throw err;

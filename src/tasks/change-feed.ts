@@ -1,3 +1,4 @@
+import { NOTICE_MAX_IDS } from '../db/notify.js';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
@@ -9,7 +10,6 @@ export type ChangeListener = (change: TaskChange) => void;
 export type RemoteChangeSource = (onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
 
 /** Beyond this many ids a change is sent as "many" (pg_notify payloads are capped at 8,000 bytes). */
-const MAX_IDS = 100;
 
 /**
  * The in-process stream of committed task changes. On Postgres, TaskBoard also sends each change
@@ -50,7 +50,7 @@ export class ChangeFeed {
 
   /** The payload to send to other replicas for this change. */
   payloadOf(change: TaskChange): string {
-    const task_ids = change.task_ids.length > MAX_IDS ? [] : change.task_ids;
+    const task_ids = change.task_ids.length > NOTICE_MAX_IDS ? [] : change.task_ids;
     return JSON.stringify({ origin: this.origin, project: change.project, task_ids, kind: change.kind });
   }
 

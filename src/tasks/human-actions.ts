@@ -15,12 +15,12 @@ export async function retryTask(db: Db, projectId: string, taskId: string, actor
   if (!RETRYABLE.has(row.status)) {
     throw new DomainError('invalid_transition', `status: ${row.id} is ${row.status}; only a failed, blocked or cancelled task can be retried`);
   }
-  return markTaskStatus(db, projectId, { task_id: row.id, status: 'pending', agent: actor, force: true, notes: note, leaseSeconds: 0 });
+  return markTaskStatus(db, projectId, { task_id: row.id, status: 'pending', agent: actor, force: true, notes: note, serverLeaseSeconds: 0 });
 }
 
 export async function cancelTask(db: Db, projectId: string, taskId: string, actor: string, note?: string): Promise<MarkStatusResult> {
   const row = await selectTask(db, projectId, taskId);
   if (!row) throw taskNotFound(taskId, projectId);
   if (FINAL.has(row.status)) throw new DomainError('invalid_transition', `status: ${row.id} is already ${row.status}; there is nothing to cancel`);
-  return markTaskStatus(db, projectId, { task_id: row.id, status: 'cancelled', agent: actor, force: true, notes: note, leaseSeconds: 0 });
+  return markTaskStatus(db, projectId, { task_id: row.id, status: 'cancelled', agent: actor, force: true, notes: note, serverLeaseSeconds: 0 });
 }

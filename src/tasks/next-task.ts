@@ -1,7 +1,8 @@
-import { claimNextTask, peekNextTask, type NextTaskFilter } from '../db/claim-next-task.js';
-import { selectLinks, selectProjectEdges } from '../db/dependencies.js';
-import { insertEvents } from '../db/events.js';
-import type { Db } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import { type ClaimOptions, claimNextTask, peekNextTask, type NextTaskFilter } from '../db/claim-next-task.js';
+import { selectProjectEdges } from '../db/dependencies.js';
+import type { Database, Db } from '../db/schema.js';
+import { inTransaction, retrying } from '../db/transaction.js';
 import { type AttachedLesson, lessonsForTask } from '../lessons/lessons-for-task.js';
 import { countByStatus, selectHolders, selectUnfinishedStatuses } from '../db/tasks.js';
 import { type Counts, toCounts } from './counts.js';
@@ -9,10 +10,8 @@ import { blockingChains } from './graph.js';
 import type { RecentCounts } from './recent-counts.js';
 import { iso, taskView, type TaskView } from './task-view.js';
 
-export type NextTaskOptions = NextTaskFilter & {
-  agent: string | null;
+export type NextTaskOptions = NextTaskFilter & ClaimOptions & {
   claim: boolean;
-  leaseSeconds: number;
   attachLessons: boolean;
   recentCounts?: RecentCounts;
 };
@@ -32,31 +31,37 @@ export type NextTaskResult = {
   lessons?: AttachedLesson[];
 };
 
-export async function nextTask(db: Db, projectId: string, options: NextTaskOptions): Promise<NextTaskResult> {
-  const row = options.claim
-    ? await claimNextTask(db, projectId, options.agent, options.leaseSeconds, options)
-    : await peekNextTask(db, projectId, options);
-  if (row && options.claim) {
-    await insertEvents(db, [{
-      project_id: projectId, task_id: row.id, actor: options.agent, kind: 'claimed',
-      from_status: 'pending', to_status: 'in_progress', data: { lease_seconds: options.leaseSeconds, attempt: row.attempts },
-    }]);
+/**
+ * Hands out the next ready task. A claim is one statement (see claimNextTask), run outside any
+ * transaction block; the counts and lessons beside it are reads. When it finds nothing, a second
+ * look and the explanation share one transaction, so that work finished in between is not
+ * explained away as a deadlock.
+ */
+export async function nextTask(db: Kysely<Database>, projectId: string, options: NextTaskOptions): Promise<NextTaskResult> {
+  const look = (d: Db) => (options.claim ? claimNextTask(d, projectId, options, options) : peekNextTask(d, projectId, options));
+  let row = await retrying(() => look(db));
+  if (!row) {
+    const outcome = await inTransaction(db, async (trx) => {
+      const found = await look(trx);
+      if (found) return { found };
+      const counts = toCounts(await countByStatus(trx, projectId));
+      const empty: NextTaskResult = { project: projectId, task: null, claimed: false, ...(await whyNothingIsReady(trx, projectId, counts, options)), counts };
+      return { empty };
+    });
+    if (outcome.empty) return outcome.empty;
+    row = outcome.found;
   }
   const load = async () => toCounts(await countByStatus(db, projectId));
-  const counts = row && options.recentCounts ? await options.recentCounts.get(projectId, load) : await load();
-  if (row) {
-    const links = await selectLinks(db, projectId, [row.id]);
-    const task = taskView(row, { dependencies: links.dependencies.get(row.id) ?? [], blocks: links.blocks.get(row.id) ?? [] });
-    // A worker's brief: what it needs to act, within the reply budget (read_task_breakdown has the rest).
-    delete task.max_attempts;
-    delete task.status_updated_at;
-    const message = options.claim
-      ? `claimed ${row.id} for ${options.agent ?? 'an unnamed agent'} (attempt ${row.attempts})`
-      : `${row.id} is next (not claimed)`;
-    const lessons = options.attachLessons ? await lessonsForTask(db, projectId, row) : [];
-    return { project: projectId, task, claimed: options.claim, message, counts, ...(lessons.length ? { lessons } : {}) };
-  }
-  return { project: projectId, task: null, claimed: false, ...(await whyNothingIsReady(db, projectId, counts, options)), counts };
+  const counts = options.recentCounts ? await options.recentCounts.get(projectId, load) : await load();
+  const task = taskView(row, row);
+  // A worker's brief: what it needs to act, within the reply budget (read_task_breakdown has the rest).
+  delete task.max_attempts;
+  delete task.status_updated_at;
+  const message = options.claim
+    ? `claimed ${row.id} for ${options.agent ?? 'an unnamed agent'} (attempt ${row.attempts})`
+    : `${row.id} is next (not claimed)`;
+  const lessons = options.attachLessons && row.has_lessons ? await lessonsForTask(db, projectId, row) : [];
+  return { project: projectId, task, claimed: options.claim, message, counts, ...(lessons.length ? { lessons } : {}) };
 }
 
 async function whyNothingIsReady(db: Db, projectId: string, counts: Counts, filter: NextTaskFilter) {

@@ -1,0 +1,62 @@
+import { sql } from 'kysely';
+import { linkColumns } from './dependencies.js';
+import type { NewEvent } from './events.js';
+import { changeNotice } from './notify.js';
+import type { Db, TaskRow } from './schema.js';
+import { type TaskPatch, updateTaskQuery } from './tasks.js';
+
+/** A task after its holder's report: its row, its links, and the dependents it made ready. */
+export type FinishedRow = TaskRow & { dependencies: string[]; blocks: string[]; newly_ready: string[] };
+
+export type FinishOptions = {
+  agent: string;
+  /** 'completed' also counts the task off its dependents' unmet_deps. */
+  completes: boolean;
+  expectedVersion?: number;
+  notifyOrigin?: string;
+  kind: string;
+};
+
+/**
+ * The common report, an agent finishing the task it holds, as one statement (no transaction block,
+ * one round trip): the patch, the dependents' unmet_deps − 1 when it completes, the event, and the
+ * task with its links. It changes nothing and returns undefined unless the task is in progress with
+ * this agent, at expected_version when one is given, and (to complete) has no unmet dependency: the
+ * caller then takes the general path, which explains what is wrong. The conditions are re-checked
+ * on the row's newest version when another transaction changed it meanwhile, so a stale report
+ * cannot slip through.
+ */
+export async function finishHeldTask(
+  db: Db,
+  projectId: string,
+  taskId: string,
+  patch: TaskPatch,
+  event: NewEvent,
+  options: FinishOptions,
+): Promise<FinishedRow | undefined> {
+  let update = updateTaskQuery(db, projectId, taskId, patch).where('status', '=', 'in_progress').where('assignee', '=', options.agent);
+  if (options.completes) update = update.where('unmet_deps', '=', 0);
+  if (options.expectedVersion !== undefined) update = update.where('version', '=', options.expectedVersion);
+  const shift = options.completes
+    ? sql`update tasks t set unmet_deps = t.unmet_deps - 1
+        from task_dependencies d, done
+        where d.project_id = done.project_id and d.depends_on = done.id and t.project_id = d.project_id and t.id = d.task_id
+        returning t.id, t.seq, (t.status = 'pending' and t.unmet_deps = 0) as ready`
+    : sql`select null::text as id, null::bigint as seq, false as ready where false`;
+  const notice = options.notifyOrigin
+    ? sql`, ${changeNotice(options.notifyOrigin, projectId, sql`(array[done.id] || array(select id from shifted where ready))`, options.kind)} as notified`
+    : sql``;
+  const { rows } = await sql<FinishedRow>`
+    with done as (${update}), shifted as (${shift}), event as (
+      insert into task_events (project_id, task_id, actor, kind, from_status, to_status, note, data)
+      select project_id, id, ${event.actor}, ${event.kind}, ${event.from_status}, ${event.to_status}, ${event.note ?? null},
+        ${event.data ? JSON.stringify(event.data) : null}::jsonb
+      from done
+    )
+    select done.*, ${linkColumns('done')},
+      array(select id from shifted where ready order by seq) as newly_ready${notice}
+    from done`.execute(db);
+  const row = rows[0];
+  if (row) delete (row as { notified?: unknown }).notified;
+  return row;
+}
