@@ -144,6 +144,7 @@ describe('board auth with a token', () => {
     expect(html).not.toContain(token);
     expect((await fetch(`${server.url}/board/api/snapshot`)).status).toBe(401);
     expect((await fetch(`${server.url}/board/events`)).status).toBe(401);
+    expect((await fetch(`${server.url}/board/api/tasks/A/lessons`)).status).toBe(401);
     const action = await fetch(`${server.url}/board/api/tasks/A/note`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"note":"x"}' });
     expect(action.status).toBe(401);
     const wrong = await fetch(`${server.url}/board/login`, { method: 'POST', body: new URLSearchParams({ token: 'nope' }), redirect: 'manual' });
@@ -183,6 +184,46 @@ describe.each(engines)('board lessons tab on %s', (engine) => {
       expect(found.lessons.map((l) => l.title)).toContain('Run migrations under an advisory lock so replicas do not race.');
       expect(await (await fetch(`${server.url}/board/api/lessons`)).json()).toMatchObject({ available: true, lessons: [] });
       expect(await (await fetch(`${bare.url}/board/api/lessons?q=lock`)).json()).toMatchObject({ available: false });
+    } finally {
+      await server.close();
+      await bare.close();
+    }
+  });
+
+  it("answers a task's recorded and relevant lessons, 404 for an unknown task", async () => {
+    const project = newProject('task-lessons');
+    const lessons = await testLessons(ctx.store);
+    await ctx.board.writeTaskList(project, {
+      tasks: [
+        { id: 'M1', title: 'Migrate the invoices table', description: 'add a currency column' },
+        { id: 'M2', title: 'Render the PDF', description: 'fonts' },
+      ],
+    });
+    await lessons.record(project, { lesson: 'Run migrations under an advisory lock so replicas do not race.' }, 'w1');
+    await lessons.record(project, { title: 'Backfill in batches', lesson: 'A single UPDATE over the table held its lock for minutes.', tags: ['db'], task_id: 'M1' }, 'w2');
+    await lessons.record(project, { lesson: 'Embed the fonts in the PDF.', task_id: 'M2' }, 'w3');
+    const server = await serveBoardForTests({ board: ctx.board, lessons, defaultProject: project });
+    const bare = await serveBoardForTests({ board: ctx.board, defaultProject: project });
+    const get = async (url: string) => {
+      const res = await fetch(url);
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    try {
+      const m1 = await get(`${server.url}/board/api/tasks/M1/lessons?project=${project}`);
+      expect(m1.status).toBe(200);
+      expect(m1.body).toMatchObject({ available: true, project, task_id: 'M1' });
+      expect(m1.body.recorded).toEqual([
+        expect.objectContaining({ title: 'Backfill in batches', body: 'A single UPDATE over the table held its lock for minutes.', tags: ['db'], task_id: 'M1', created_by: 'w2' }),
+      ]);
+      expect(m1.body.recorded[0].created_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(m1.body.relevant.map((l: any) => l.title)).toContain('Run migrations under an advisory lock so replicas do not race.');
+      expect(m1.body.relevant.every((l: any) => typeof l.score === 'number')).toBe(true);
+      expect(m1.body.relevant).toEqual(await lessons.relevantLessons(project, 'M1'));
+      const unknown = await get(`${server.url}/board/api/tasks/NOPE/lessons?project=${project}`);
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toMatchObject({ error: 'not_found' });
+      expect(unknown.body.message).toMatch(/no task "NOPE"/);
+      expect((await get(`${bare.url}/board/api/tasks/M1/lessons?project=${project}`)).body).toMatchObject({ available: false, recorded: [], relevant: [] });
     } finally {
       await server.close();
       await bare.close();

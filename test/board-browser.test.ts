@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveBoardForTests } from './helpers/board-server.js';
 import { ARTIFACTS, hasChromium, launchBrowser } from './helpers/browser.js';
-import { newProject, useTestBoard } from './helpers/engines.js';
+import { newProject, testLessons, useTestBoard } from './helpers/engines.js';
 
 // Skipped only when Debian's chromium is absent; .ci/run installs it, so CI always runs these.
 describe.skipIf(!hasChromium)(`the board in a real browser${hasChromium ? '' : ' (skipped: /usr/bin/chromium is not installed)'}`, () => {
@@ -104,6 +104,32 @@ describe.skipIf(!hasChromium)(`the board in a real browser${hasChromium ? '' : '
       await page.setViewportSize({ width: 390, height: 844 });
       await page.locator('[data-tab="board"]').click();
       await page.screenshot({ path: path.join(ARTIFACTS, 'board-phone.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it("lists a task's recorded and relevant lessons in its dialog", async () => {
+    const project = newProject('browser-lessons');
+    await ctx.board.writeTaskList(project, { tasks: [{ id: 'M', title: 'Migrate the invoices table', description: 'add a currency column' }] });
+    const lessons = await testLessons(ctx.store);
+    await lessons.record(project, { title: 'Backfill in batches', lesson: 'One UPDATE over the table held its lock for minutes.', tags: ['db'], task_id: 'M' }, 'w2');
+    await lessons.record(project, { lesson: 'Run migrations under an advisory lock so replicas do not race.' }, 'w1');
+    const server = await serveBoardForTests({ board: ctx.board, lessons, defaultProject: project });
+    const { page, errors } = await watchedPage();
+    try {
+      await page.goto(`${server.url}/board?project=${project}`);
+      await column(page, 'ready').locator('.card[data-id="M"]').click();
+      const section = page.locator('#detail .lessons');
+      await section.locator('li.lesson').first().waitFor();
+      const text = await section.innerText();
+      expect(text).toMatch(/Recorded on this task \(1\)[\s\S]*Backfill in batches[\s\S]*w2/);
+      expect(text).toMatch(/Relevant lessons[\s\S]*Run migrations under an advisory lock/);
+      expect(text).not.toMatch(/\b(undefined|null|NaN)\b/);
+      await section.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'task-lessons.png') });
       expect(errors).toEqual([]);
     } finally {
       await page.close();

@@ -155,5 +155,19 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
       expect((architect.messages[0].content as { text: string }).text).toMatch(/> ship invoices[\s\S]*Board now: empty/);
       await expect(session.client.getPrompt({ name: 'worker', arguments: { task_id: 'NOPE' } })).rejects.toThrow(/not_found/);
     });
+
+    it("puts the lessons a worker would get with the task into the worker's brief", async () => {
+      const recorded = await session.call('record_lesson', {
+        title: 'Revenue report totals',
+        lesson: 'Sum the monthly revenue in cents,\nthen round once: per-line rounding drifts.',
+        tags: ['billing'],
+      });
+      expect(recorded.isError).toBeFalsy();
+      const worker = await session.client.getPrompt({ name: 'worker', arguments: { task_id: 'T5' } });
+      const brief = (worker.messages[0].content as { text: string }).text;
+      expect(brief).toMatch(/\n\n## Lessons from earlier work\n\n- \*\*Revenue report totals\*\* — Sum the monthly revenue in cents, then round once: per-line rounding drifts\.\n\n## Before you report/);
+      const other = await session.client.getPrompt({ name: 'worker', arguments: { task_id: 'T2' } });
+      expect((other.messages[0].content as { text: string }).text).not.toMatch(/Lessons from earlier work/);
+    });
   });
 });

@@ -5,11 +5,14 @@ import { ensureProject } from '../db/projects.js';
 import type { Database, Db } from '../db/schema.js';
 import type { SearchCapabilities } from '../db/search-capabilities.js';
 import { type LessonScope, type RankedLesson, searchLessonsLexical, searchLessonsSemantic } from '../db/search-lessons.js';
+import { selectLessonsOfTask } from '../db/task-lessons.js';
+import { selectTask } from '../db/tasks.js';
 import { inTransaction } from '../db/transaction.js';
 import type { EmbeddingProvider } from '../embeddings/provider.js';
 import { taskNotFound } from '../tasks/errors.js';
 import type { RecordLessonInput, SearchLessonsInput } from './inputs.js';
-import { type LessonView, lessonView } from './lesson-view.js';
+import { type LessonView, lessonView, type StoredLessonView, storedLessonView } from './lesson-view.js';
+import { type AttachedLesson, lessonsForTask } from './lessons-for-task.js';
 import { fuseByReciprocalRank } from './reciprocal-rank-fusion.js';
 import { lexicalOnlyReason, trigramWords } from './search-setup.js';
 
@@ -27,7 +30,11 @@ export type RecordedLesson = { id: string; title: string; scope: 'project' | 'gl
 
 export type SearchResult = { project: string; mode: 'hybrid' | 'lexical'; lexical_reason?: string; lessons: LessonView[] };
 
+/** One task's lessons: those recorded on it, and those a worker claiming it would be handed. */
+export type TaskLessons = { project: string; task_id: string; recorded: StoredLessonView[]; relevant: AttachedLesson[] };
+
 const TITLE_CHARS = 120;
+const RECORDED_MAX = 20;
 
 /** Lessons learned: written at once, found by words always and by meaning once embedded. No MCP here. */
 export class LessonBook {
@@ -94,6 +101,26 @@ export class LessonBook {
         ? { project, mode: 'hybrid' as const, lessons }
         : { project, mode: 'lexical' as const, lexical_reason: reason, lessons };
     });
+  }
+
+  /** The lessons recorded on a task (newest first, up to 20) and the relevant ones a worker gets with it. */
+  async lessonsOfTask(project: string, taskId: string): Promise<TaskLessons> {
+    return inTransaction(this.db, async (trx) => {
+      const relevant = await this.#relevant(trx, project, taskId);
+      const recorded = await selectLessonsOfTask(trx, project, taskId, RECORDED_MAX);
+      return { project, task_id: taskId, recorded: recorded.map(storedLessonView), relevant };
+    });
+  }
+
+  /** What `lessonsForTask` hands a worker with this task (the claim's lessons), without claiming it. */
+  async relevantLessons(project: string, taskId: string): Promise<AttachedLesson[]> {
+    return inTransaction(this.db, (trx) => this.#relevant(trx, project, taskId));
+  }
+
+  async #relevant(db: Db, project: string, taskId: string): Promise<AttachedLesson[]> {
+    const task = await selectTask(db, project, taskId);
+    if (!task) throw taskNotFound(taskId, project);
+    return lessonsForTask(db, project, task);
   }
 
   async #embedQuery(query: string): Promise<number[]> {

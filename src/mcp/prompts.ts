@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { LessonBook } from '../lessons/lesson-book.js';
+import type { AttachedLesson } from '../lessons/lessons-for-task.js';
 import type { BreakdownResult } from '../tasks/breakdown.js';
 import { DomainError, taskNotFound } from '../tasks/errors.js';
 import type { TaskBoard } from '../tasks/board.js';
@@ -32,10 +34,17 @@ function boardSummary(b: BreakdownResult): string {
     `review ${b.review_count}, completed ${b.completed_count}, failed ${b.failed_count}, blocked ${b.blocked_count}, cancelled ${b.cancelled_count}.`;
 }
 
+/** The lessons a worker gets with the task, as a Markdown section; none: nothing at all. */
+function lessonsSection(lessons: AttachedLesson[]): string {
+  if (lessons.length === 0) return '';
+  const items = lessons.map((l) => `- **${l.title}**${l.body && l.body !== l.title ? ` — ${l.body.replace(/\s+/g, ' ')}` : ''}`);
+  return `\n## Lessons from earlier work\n\n${items.join('\n')}\n`;
+}
+
 const DEFAULT_GATES = ["- the project's tests (all of them, not only new ones)", '- the typecheck and the linter', '- a look at your own diff: nothing unrelated, no debug leftovers'];
 
 /** The worker's brief: the task row, its dependencies' results, lessons (when there are any), the gates. */
-export async function workerValues(board: TaskBoard, project: string, taskId: string): Promise<Record<string, string>> {
+export async function workerValues(board: TaskBoard, lessons: LessonBook, project: string, taskId: string): Promise<Record<string, string>> {
   const snap = await board.snapshot(project, [taskId]);
   const task = snap.tasks[0];
   if (!task) throw taskNotFound(taskId, project);
@@ -54,8 +63,7 @@ export async function workerValues(board: TaskBoard, project: string, taskId: st
     dependency_results: deps.length
       ? deps.map((d) => `- **${d.id}** (${d.status}): ${d.result ?? 'no result recorded'}`).join('\n')
       : 'No dependencies: this task starts from the code as it is.',
-    // RELEVANT LESSONS: filled by the lessons feature (search_lessons on the task's text); empty renders nothing.
-    lessons: '',
+    lessons: lessonsSection(await lessons.relevantLessons(project, task.id)),
     quality_gates: gateList.join('\n'),
   };
 }
@@ -65,7 +73,7 @@ const promptResult = (description: string, text: string): GetPromptResult => ({
   messages: [{ role: 'user', content: { type: 'text', text } }],
 });
 
-export function registerPrompts(server: McpServer, ctx: ToolContext): void {
+export function registerPrompts(server: McpServer, ctx: ToolContext & { lessons: LessonBook }): void {
   const project = (p?: string) => (p && p.trim() ? p : ctx.defaultProject);
   const fail = (err: unknown): never => {
     throw err instanceof DomainError ? new Error(`${err.code}: ${err.message}`) : err;
@@ -92,7 +100,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext): void {
     { title: 'Brief a worker', description: "A worker's brief for one task: the task, its dependencies' results, the quality gates, how to report.", argsSchema: { project: z.string().optional(), task_id: z.string() } },
     async (args) => {
       const p = project(args.project);
-      const values = await workerValues(ctx.board, p, args.task_id).catch(fail);
+      const values = await workerValues(ctx.board, ctx.lessons, p, args.task_id).catch(fail);
       return promptResult(`worker brief for ${args.task_id} in ${p}`, renderTemplate(template('worker'), values));
     },
   );

@@ -32,7 +32,7 @@ export function createMcpServer(deps: ServerDeps): McpServer {
   registerLessonTools(server, { ...ctx, lessons: deps.lessons });
   registerTrackerTools(server, ctx);
   registerResources(server, ctx);
-  registerPrompts(server, ctx);
+  registerPrompts(server, { ...ctx, lessons: deps.lessons });
   compactToolList(server);
   return server;
 }

@@ -15,6 +15,10 @@ export function apiRoutes(board: TaskBoard, projectOf: ProjectOf, lessons?: Less
   api.get('/tasks/:id', async (req, res) => {
     res.json(await board.taskDetail(projectOf(req), req.params.id, { offset: intParam(req, 'offset', 0, 1e9), limit: intParam(req, 'limit', 1, 1000) }));
   });
+  api.get('/tasks/:id/lessons', async (req, res) => {
+    if (!lessons) return void res.json({ available: false, recorded: [], relevant: [], message: 'lessons are not available on this server' });
+    res.json({ available: true, ...(await lessons.lessonsOfTask(projectOf(req), req.params.id)) });
+  });
   api.get('/agents', async (req, res) => {
     res.json(await board.agents(projectOf(req)));
   });

@@ -27,6 +27,31 @@ function eventLine(e) {
   );
 }
 
+function lessonLine(l) {
+  const body = l.body && l.body !== l.title && h('div', { class: 'note' }, l.body);
+  const about = l.score !== undefined
+    ? h('span', { class: 'kind' }, ` score ${l.score}`)
+    : [' ', h('span', { class: 'kind' }, `${l.created_by ?? 'someone'} · `), h('time', { datetime: l.created_at, title: time(l.created_at) }, ago(l.created_at))];
+  return h('li', { class: 'lesson' }, h('b', {}, l.title), about, l.tags?.length > 0 && h('span', { class: 'kind' }, ` [${l.tags.join(', ')}]`), body);
+}
+
+const lessonList = (title, lessons, none) =>
+  [h('h4', {}, `${title} (${lessons.length})`), lessons.length ? h('ul', {}, lessons.map(lessonLine)) : h('p', { class: 'muted' }, none)];
+
+/** Fills the dialog's lessons section; a failure here says so in the section and leaves the rest of the dialog alone. */
+async function showLessons(section, id, stillCurrent) {
+  let content;
+  try {
+    const r = await getJSON(`/tasks/${encodeURIComponent(id)}/lessons`);
+    content = r.available === false
+      ? h('p', { class: 'muted' }, 'Lessons are not available on this server.')
+      : [...lessonList('Recorded on this task', r.recorded, 'No lesson was recorded on this task.'), ...lessonList('Relevant lessons', r.relevant, 'No other lesson bears on this task.')];
+  } catch (err) {
+    content = h('p', { class: 'muted' }, `Lessons could not be loaded: ${err.message}`);
+  }
+  if (stillCurrent()) put(section, h('h3', {}, 'Lessons'), content);
+}
+
 /** The task dialog: every field, its links, its timeline, its lessons, and the actions a person may take. */
 export function createDetail(dialog, body, { open, onError }) {
   let current;
@@ -35,8 +60,9 @@ export function createDetail(dialog, body, { open, onError }) {
     current = id;
     const d = await getJSON(`/tasks/${encodeURIComponent(id)}`);
     if (current !== id) return;
-    render(d);
+    const lessons = render(d);
     if (!dialog.open) dialog.showModal();
+    showLessons(lessons, id, () => current === id);
   }
 
   async function act(action, payload) {
@@ -55,6 +81,7 @@ export function createDetail(dialog, body, { open, onError }) {
     const status = t.status === 'pending' ? (t.ready ? 'ready' : 'waiting') : t.status;
     const noteBox = h('textarea', { name: 'note', rows: 2, placeholder: 'a note for the agents and the record' });
     const prio = h('input', { name: 'priority', type: 'number', min: 1, max: 1000, value: t.priority, 'aria-label': 'priority' });
+    const lessons = h('section', { class: 'lessons' }, h('h3', {}, 'Lessons'), h('p', { class: 'muted' }, 'loading…'));
     put(body, 
       h('header', {}, h('h2', {}, `${t.id} `, h('span', { class: `badge s-${status}` }, status)), h('button', { class: 'close', 'aria-label': 'close', onclick: () => dialog.close() }, '×')),
       t.title && h('p', { class: 'title' }, t.title),
@@ -76,9 +103,9 @@ export function createDetail(dialog, body, { open, onError }) {
           !['completed', 'cancelled'].includes(t.status) && h('button', { class: 'danger', onclick: () => confirm(`Cancel ${t.id}?`) && act('cancel', { note: noteBox.value || undefined }) }, 'Cancel task'),
           h('span', { class: 'prio-edit' }, prio, h('button', { onclick: () => act('priority', { priority: Number(prio.value) }) }, 'Set priority')))),
       h('section', { class: 'timeline' }, h('h3', {}, `Timeline (${d.events.length}${d.next_events_offset !== undefined ? '+' : ''})`), h('ol', {}, d.events.map(eventLine))),
-      // LESSONS: list the lessons attached to this task here once search_lessons is wired in.
-      h('section', { class: 'lessons' }, h('h3', {}, 'Lessons'), h('p', { class: 'muted' }, 'Lessons are not available on this server yet.')),
+      lessons,
     );
+    return lessons;
   }
 
   dialog.addEventListener('close', () => (current = undefined));
