@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_tasks.js';
 import * as m0002 from './0002_lessons.js';
 import * as m0003 from './0003_task_heartbeat.js';
+import * as m0004 from './0004_lessons_gin_direct.js';
 
 /** Every migration, in order. Numbered and append-only: never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
   '0001_tasks': m0001,
   '0002_lessons': m0002,
   '0003_task_heartbeat': m0003,
+  '0004_lessons_gin_direct': m0004,
 };

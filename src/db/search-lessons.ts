@@ -3,11 +3,13 @@ import { toSql } from 'pgvector';
 import type { Db } from './schema.js';
 import type { StoredLesson } from './lessons.js';
 
-// Work bounds that keep a search cheap at 10,000+ lessons: a word's document frequency is counted
-// up to DF_CAP (a word in more lessons than that is common, whatever its exact count), and each word
-// brings at most PER_TERM candidates to be ranked (the first the index finds). A rare word, the one
-// that matters, brings all of its lessons.
-const DF_CAP = 200;
+// Work bounds that keep a search cheap at 10,000+ lessons: a word's document frequency comes from
+// the planner's statistics on search_tsv (pg_stats.most_common_elems: no counting at query time),
+// the index is searched for the query's uncommon words (up to RARE_MAX) and, among the common ones,
+// only the least common up to LOOKUPS words in all; each brings at most PER_TERM candidates to be
+// ranked. A rare word, the one that matters, brings all of its lessons.
+const LOOKUPS = 8;
+const RARE_MAX = 24;
 const PER_TERM = 100;
 
 export type LessonScope = {
@@ -22,7 +24,14 @@ export type LessonScope = {
 /** A candidate from one channel, with its rank there (1 = best). */
 export type RankedLesson = StoredLesson & { rank: number };
 
-export type ChannelOptions = { pool: number; bodyChars?: number; /** Candidates each word brings at most (default PER_TERM). */ perTerm?: number };
+export type ChannelOptions = {
+  pool: number;
+  bodyChars?: number;
+  /** Candidates each word brings at most (default PER_TERM). */
+  perTerm?: number;
+  /** How many of the query's rarest words bring candidates (default LOOKUPS). */
+  lookups?: number;
+};
 
 function scopeConditions(scope: LessonScope): RawBuilder<unknown> {
   // coalesce and || '' make the planner filter rows rather than AND a bitmap of the whole project into
@@ -50,9 +59,10 @@ const columns = (bodyChars?: number) =>
  * (stemming, stop words and quoting stay Postgres's job); a lesson scores the sum over the words it
  * contains of ts_rank_cd × idf, so that "sleep" outweighs "test" and "fail" (ts_rank_cd alone knows
  * no word rarity, and lessons full of common words won). The CTEs are `materialized` so that each
- * word's frequency is counted once, not once per joined row. With `trigramWords` (pg_trgm present),
+ * word is looked up once, not once per joined row. With `trigramWords` (pg_trgm present),
  * each word that no lesson contains (misspelt or partial) is looked up by word_similarity instead;
- * the two orders are fused by reciprocal rank inside the statement. One round trip (plus a `set local` when trigrams are used).
+ * the two orders are fused by reciprocal rank inside the statement. Runs in a transaction (it sets
+ * local settings); one round trip besides those.
  */
 export async function searchLessonsLexical(
   db: Db,
@@ -62,6 +72,9 @@ export async function searchLessonsLexical(
 ): Promise<RankedLesson[]> {
   const words = options.trigramWords ?? [];
   const inScope = scopeConditions(scope);
+  // Planning this statement anew for each query cost as much as running it (about 5 ms at 10,000
+  // lessons on PGlite); its best plan does not depend on the words, so the cached generic one serves.
+  await sql`set local plan_cache_mode = force_generic_plan`.execute(db);
   if (words.length) {
     // The default threshold (0.6) misses a transposed letter in a long word ("migratoins" scores 0.55).
     await sql`set local pg_trgm.word_similarity_threshold = 0.4`.execute(db);
@@ -81,23 +94,33 @@ export async function searchLessonsLexical(
         group by id order by r limit ${options.pool})`
     : sql`, trg as (select null::bigint as id, null::bigint as r where false)`;
   const { rows } = await sql<StoredLesson>`
-    with terms as materialized (
-      select distinct t as q
-      from (select plainto_tsquery('english', w) as t from regexp_split_to_table(${query}, '[[:space:]]+') as w) words
-      where numnode(t) > 0
+    with stats as materialized (
+      select greatest((select reltuples from pg_class where oid = 'lessons'::regclass), 1000)::float8 as n, s.elems, s.freqs
+      from (select 1) one left join lateral (
+        select most_common_elems::text::text[] as elems, most_common_elem_freqs as freqs from pg_stats
+        where schemaname = current_schema() and tablename = 'lessons' and attname = 'search_tsv') s on true
+    ), terms as materialized (
+      select distinct on (q::text) q, lexeme
+      from (select plainto_tsquery('english', w) as q, (tsvector_to_array(to_tsvector('english', w)))[1] as lexeme
+            from regexp_split_to_table(${query}, '[[:space:]]+') as w) words
+      where numnode(q) > 0
     ), weighted as materialized (
-      -- One index scan per word gives both its frequency (up to DF_CAP) and its candidate lessons.
-      select q, ln(1 + greatest((select reltuples from pg_class where oid = 'lessons'::regclass), 1000)::float8 / (1 + df)) as idf, ids
-      from terms, lateral (
-        select count(*) as df, (array_agg(m.id))[1:${options.perTerm ?? PER_TERM}] as ids
-        from (select l.id from lessons l where l.search_tsv @@ q and ${inScope} limit ${DF_CAP}) m
-      ) d
+      -- A word missing from the common ones is rarer than all of them: df 0, the highest idf.
+      select q, lexeme, df, ln(1 + n / (1 + df)) as idf
+      from (select t.q, t.lexeme, st.n, coalesce(st.freqs[array_position(st.elems, t.lexeme)] * st.n, 0) as df from terms t, stats st) x
     ), candidates as materialized (
-      select distinct unnest(ids) as id from weighted
+      -- Every uncommon word brings candidates (up to RARE_MAX of them, longest first), and the least
+      -- common of the common ones fill up to \`lookups\`: a word in many lessons is weak evidence.
+      select distinct m.id
+      from (select q from (select q, df, row_number() over (order by df, length(lexeme) desc, q::text) as k from weighted) ranked
+            where (df = 0 and k <= ${RARE_MAX}) or k <= ${options.lookups ?? LOOKUPS}) p,
+        lateral (select l.id from lessons l where l.search_tsv @@ p.q and ${inScope} limit ${options.perTerm ?? PER_TERM}) m
     ), fts as (
-      select l.id, row_number() over (order by sum(w.idf * ts_rank_cd(l.search_tsv, w.q)) desc, l.id desc) as r
-      from candidates c join lessons l on l.id = c.id join weighted w on l.search_tsv @@ w.q
-      group by l.id
+      -- Each candidate is scored against every word in memory; joining words to lessons by @@ instead
+      -- would fetch every lesson of every word from the index.
+      select l.id, row_number() over (order by s.score desc, l.id desc) as r
+      from lessons l, lateral (select sum(w.idf * ts_rank_cd(l.search_tsv, w.q)) as score from weighted w where l.search_tsv @@ w.q) s
+      where l.id = any(array(select id from candidates))
       order by r limit ${options.pool}
     )${trigram}, fused as (
       select id, coalesce(1.0 / (60 + fts.r), 0) + coalesce(1.0 / (60 + trg.r), 0) as score

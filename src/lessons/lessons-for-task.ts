@@ -20,7 +20,7 @@ export async function lessonsForTask(db: Db, projectId: string, task: TaskRow): 
   // The title says what the task is about; a long description mostly adds common words, and every
   // word costs a lookup, so it is cut short (measured in bench/lessons-attach.ts).
   const query = [task.title, task.module, task.description].filter(Boolean).join(' ').slice(0, QUERY_CHARS);
-  const options = { pool: MAX_ATTACHED, bodyChars: BODY_CHARS, perTerm: 20 };
+  const options = { pool: MAX_ATTACHED, bodyChars: BODY_CHARS, perTerm: 20, lookups: 4 };
   const found = await searchLessonsLexical(db, query, { projectId, includeGlobal: false }, options);
   if (found.length < MAX_ATTACHED) {
     const global = await searchLessonsLexical(db, query, { projectId, includeGlobal: true, globalOnly: true }, options);

@@ -60,7 +60,7 @@ export async function nextTask(db: Kysely<Database>, projectId: string, options:
   const message = options.claim
     ? `claimed ${row.id} for ${options.agent ?? 'an unnamed agent'} (attempt ${row.attempts})`
     : `${row.id} is next (not claimed)`;
-  const lessons = options.attachLessons && row.has_lessons ? await lessonsForTask(db, projectId, row) : [];
+  const lessons = options.attachLessons && row.has_lessons ? await inTransaction(db, (trx) => lessonsForTask(trx, projectId, row)) : [];
   return { project: projectId, task, claimed: options.claim, message, counts, ...(lessons.length ? { lessons } : {}) };
 }
 
