@@ -117,6 +117,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
         sessions.add(sid, server, transport);
       },
       maxRequestBodySize: MAX_BODY_BYTES,
+      enableJsonResponse: true,
     });
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
@@ -129,7 +130,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       return sendJsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; POST to /mcp');
     }
     const server = createMcpServer(deps);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_BODY_BYTES });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_BODY_BYTES, enableJsonResponse: true });
     res.once('close', () => void server.close());
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
