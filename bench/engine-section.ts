@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { TaskBoard } from '../src/tasks/board.js';
 import { runRound } from './cycle-runner.js';
 import { openBenchStore } from './databases.js';
@@ -15,7 +18,9 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /** For one graph size on one engine: load, the engine cells at each worker count, then (server) pgbench at each client count. */
 export async function benchSize(results: BenchResults, options: BenchOptions, engine: BenchEngine, size: number, serverUrl?: string) {
-  const url = engine === 'postgres' ? serverUrl! : 'memory://';
+  // PGlite runs on a data folder, as the embedded default does.
+  const folder = engine === 'pglite' ? fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-bench-')) : undefined;
+  const url = folder ?? serverUrl!;
   const store = await openBenchStore(url, Math.max(...options.workers) + 2);
   const project = `bench-${size}`;
   try {
@@ -42,5 +47,6 @@ export async function benchSize(results: BenchResults, options: BenchOptions, en
     if (engine === 'postgres') await dropProject(store.db, project);
   } finally {
     await store.close();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -37,7 +38,13 @@ export function httpClients(url: string, token: string): McpClientFactory {
   };
 }
 
-export type HttpServer = { url: string; token: string; stop(): Promise<void> };
+export type HttpServer = {
+  url: string;
+  token: string;
+  /** CPU time the server process has used so far (Linux /proc), else undefined. */
+  cpuMs(): number | undefined;
+  stop(): Promise<void>;
+};
 
 /** Starts the real bin as `tasklane serve --http` on a free loopback port and waits until it is ready. */
 export async function startHttpServer(databaseUrl: string, project: string): Promise<HttpServer> {
@@ -63,12 +70,23 @@ export async function startHttpServer(databaseUrl: string, project: string): Pro
   return {
     url: `${base}/mcp`,
     token,
+    cpuMs: () => processCpuMs(child.pid),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },
   };
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms (clock ticks are 10 ms on Linux). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function freePort(): Promise<number> {

@@ -14,20 +14,28 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
  */
 export async function benchMcp(
   results: BenchResults, options: BenchOptions, transport: string, engine: BenchEngine, factory: McpClientFactory, agents = 1,
+  serverCpuMs?: () => number | undefined,
 ) {
   const size = Math.max(1_000, Math.ceil((options.mcpCycles + options.warmup) / 0.7));
   const team = await connectAgents(factory, agents);
   try {
     // The first agent loads: with memory:// each stdio process has its own database.
     await writeGraphOverMcp(team.clients[0], makeGraph(size, options.seed));
-    const warmup = Math.min(options.warmup, 50);
-    const r = await runRound(team.cycle, agents, warmup, options.mcpCycles);
+    // The warm-up is the cell's whole run, not measured: the servers' code is cold until then.
+    const [server0, clients0] = [serverCpuMs?.(), process.cpuUsage()];
+    const r = await runRound(team.cycle, agents, options.warmup, options.mcpCycles);
+    const clients = process.cpuUsage(clients0);
+    const server1 = serverCpuMs?.();
+    const cpu = server0 !== undefined && server1 !== undefined
+      ? { cpu_ms_per_cycle: { server: round((server1 - server0) / (options.warmup + r.cycles), 2), clients: round((clients.user + clients.system) / 1000 / (options.warmup + r.cycles), 2) } }
+      : {};
     const cell = {
       transport, engine, size, workers: agents, cycles: r.cycles, seconds: round(r.seconds, 3),
-      cycles_per_s: round(r.cycles / r.seconds, 1), latency: summarise(r.latenciesMs), rounds: 1, empty_claims: r.emptyClaims,
+      cycles_per_s: round(r.cycles / r.seconds, 1), latency: summarise(r.latenciesMs), rounds: 1, empty_claims: r.emptyClaims, ...cpu,
     };
     results.mcp.push(cell);
-    log(`mcp ${transport} ${engine} ×${agents}: ${cell.cycles_per_s}/s p50 ${cell.latency.p50_ms} ms p99 ${cell.latency.p99_ms} ms`);
+    const cpuNote = cell.cpu_ms_per_cycle ? `; CPU per cycle: server ${cell.cpu_ms_per_cycle.server} ms, clients ${cell.cpu_ms_per_cycle.clients} ms` : '';
+    log(`mcp ${transport} ${engine} ×${agents}: ${cell.cycles_per_s}/s p50 ${cell.latency.p50_ms} ms p99 ${cell.latency.p99_ms} ms${cpuNote}`);
   } finally {
     await team.close();
   }
@@ -45,7 +53,7 @@ export async function benchMcpOverHttp(results: BenchResults, options: BenchOpti
   for (const agents of [...new Set([1, Math.max(...options.workers)])]) {
     const server = await startHttpServer(url, `bench-mcp-http-${engine}-${agents}-${Date.now()}`);
     try {
-      await benchMcp(results, options, 'http', engine, httpClients(server.url, server.token), agents);
+      await benchMcp(results, options, 'http', engine, httpClients(server.url, server.token), agents, () => server.cpuMs());
     } finally {
       await server.stop();
     }

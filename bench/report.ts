@@ -51,6 +51,8 @@ export function renderTable(r: BenchResults): string {
     ...rows.slice(1).map(line),
     '',
     'loads: ' + r.loads.map((l) => `${l.engine} ${l.size} in ${l.seconds} s`).join(', '),
+    ...r.mcp.filter((c) => c.cpu_ms_per_cycle).map((c) =>
+      `cpu per cycle, mcp ${c.transport} ${c.engine} ×${c.workers}: server ${c.cpu_ms_per_cycle!.server} ms, clients ${c.cpu_ms_per_cycle!.clients} ms`),
     '',
     'ratios:',
     ...Object.entries(r.ratios).map(([k, v]) => `  ${k}: ${v ?? 'n/a'}`),

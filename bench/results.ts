@@ -12,7 +12,8 @@ export type BenchResults = {
   loads: Array<{ engine: string; size: number; seconds: number; tasks_per_s: number }>;
   engine: Cell[];
   pgbench: Cell[];
-  mcp: Array<Cell & { transport: string }>;
+  /** cpu_ms_per_cycle (HTTP): what the server process and the bench's clients spent, warm-up included. */
+  mcp: Array<Cell & { transport: string; cpu_ms_per_cycle?: { server: number; clients: number } }>;
   taskmaster: Array<Cell & { implementation: string }>;
   ratios: Record<string, number | null>;
   notes: string[];
