@@ -34,12 +34,12 @@ export function computeRatios(r: BenchResults): Record<string, number | null> {
 
 export function renderTable(r: BenchResults): string {
   const rows: string[][] = [['what', 'engine', 'tasks', 'workers', 'cycles/s', 'p50 ms', 'p99 ms', 'cycles']];
-  const add = (what: string, c: Cell, engine = c.engine) =>
+  const add = (what: string, c: Cell, engine: string = c.engine) =>
     rows.push([what, engine, String(c.size), String(c.workers), String(c.cycles_per_s), String(c.latency.p50_ms), String(c.latency.p99_ms), String(c.cycles)]);
   for (const c of r.engine) add('engine', c);
   for (const c of r.pgbench) add('pgbench ceiling', c, 'postgres');
   for (const c of r.mcp) add(`mcp ${c.transport}`, c);
-  for (const c of r.taskmaster) add('json file', c);
+  for (const c of r.taskmaster) add('json file', c, c.implementation.startsWith('task-master-ai') ? 'taskmaster' : 're-implementation');
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (row: string[]) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   const m = r.machine;
