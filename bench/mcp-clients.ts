@@ -79,7 +79,7 @@ export async function startHttpServer(databaseUrl: string, project: string): Pro
   };
 }
 
-/** utime + stime of a process from /proc/<pid>/stat, in ms (clock ticks are 10 ms on Linux). */
+/** utime + stime of a process from /proc/<pid>/stat, in ms (at Linux's usual 100 clock ticks a second). */
 function processCpuMs(pid: number | undefined): number | undefined {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

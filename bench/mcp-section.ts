@@ -21,21 +21,21 @@ export async function benchMcp(
   try {
     // The first agent loads: with memory:// each stdio process has its own database.
     await writeGraphOverMcp(team.clients[0], makeGraph(size, options.seed));
-    // The warm-up is the cell's whole run, not measured: the servers' code is cold until then.
+    // Warm-up cycles run first, unmeasured: the servers' code is cold until then. The CPU figures include them.
     const [server0, clients0] = [serverCpuMs?.(), process.cpuUsage()];
     const r = await runRound(team.cycle, agents, options.warmup, options.mcpCycles);
     const clients = process.cpuUsage(clients0);
     const server1 = serverCpuMs?.();
+    const perCycle = (ms: number) => round(ms / (options.warmup + r.cycles), 2);
     const cpu = server0 !== undefined && server1 !== undefined
-      ? { cpu_ms_per_cycle: { server: round((server1 - server0) / (options.warmup + r.cycles), 2), clients: round((clients.user + clients.system) / 1000 / (options.warmup + r.cycles), 2) } }
+      ? { cpu_ms_per_cycle: { server: perCycle(server1 - server0), clients: perCycle((clients.user + clients.system) / 1000) } }
       : {};
     const cell = {
       transport, engine, size, workers: agents, cycles: r.cycles, seconds: round(r.seconds, 3),
       cycles_per_s: round(r.cycles / r.seconds, 1), latency: summarise(r.latenciesMs), rounds: 1, empty_claims: r.emptyClaims, ...cpu,
     };
     results.mcp.push(cell);
-    const cpuNote = cell.cpu_ms_per_cycle ? `; CPU per cycle: server ${cell.cpu_ms_per_cycle.server} ms, clients ${cell.cpu_ms_per_cycle.clients} ms` : '';
-    log(`mcp ${transport} ${engine} ×${agents}: ${cell.cycles_per_s}/s p50 ${cell.latency.p50_ms} ms p99 ${cell.latency.p99_ms} ms${cpuNote}`);
+    log(`mcp ${transport} ${engine} ×${agents}: ${cell.cycles_per_s}/s p50 ${cell.latency.p50_ms} ms p99 ${cell.latency.p99_ms} ms`);
   } finally {
     await team.close();
   }

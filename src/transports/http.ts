@@ -54,6 +54,9 @@ export type HttpServer = {
   inFlightCalls(): number;
 };
 
+/** Single answers go back as JSON bodies, not one-event SSE streams: cheaper for both ends. */
+const TRANSPORT_OPTIONS = { maxRequestBodySize: MAX_BODY_BYTES, enableJsonResponse: true };
+
 /** MCP over streamable HTTP at /mcp, with /healthz and /readyz, auth, DNS rebinding protection and sessions. */
 export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServer {
   assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
@@ -116,8 +119,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
         res.locals.session = sid; // for the request log: the id is new, not in the request
         sessions.add(sid, server, transport);
       },
-      maxRequestBodySize: MAX_BODY_BYTES,
-      enableJsonResponse: true,
+      ...TRANSPORT_OPTIONS,
     });
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
@@ -130,7 +132,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       return sendJsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; POST to /mcp');
     }
     const server = createMcpServer(deps);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_BODY_BYTES, enableJsonResponse: true });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, ...TRANSPORT_OPTIONS });
     res.once('close', () => void server.close());
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
