@@ -24,6 +24,7 @@ const envSchema = z.object({
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
+  TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   TASKLANE_EMBEDDINGS: z.enum(['ollama', 'off']).optional(),
   OLLAMA_HOST: z.string().min(1).optional(),
   TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default('nomic-embed-text'),
@@ -47,6 +48,8 @@ export type Config = {
   /** Embedded folders are served by one board host process that every local tasklane talks to. */
   boardHost: boolean;
   boardHostIdleSeconds: number;
+  /** The largest JSON-RPC message (a stdio line, a socket line, an HTTP body) any transport accepts. */
+  maxMessageBytes: number;
   http: HttpConfig;
   /** null when embeddings are off: lessons search is then lexical. */
   embeddings: { provider: 'ollama'; host: string; model: string } | null;
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     boardHost: e.TASKLANE_BOARD_HOST === 'on',
     boardHostIdleSeconds: e.TASKLANE_BOARD_HOST_IDLE_SECONDS,
+    maxMessageBytes: e.TASKLANE_MAX_MESSAGE_BYTES,
     // Off unless asked for, or unless OLLAMA_HOST says where an Ollama runs.
     embeddings:
       (e.TASKLANE_EMBEDDINGS ?? (e.OLLAMA_HOST ? 'ollama' : 'off')) === 'ollama'

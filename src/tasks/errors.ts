@@ -4,7 +4,9 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'dependency_cycle'
   | 'conflict'
-  | 'lease_lost';
+  | 'lease_lost'
+  /** The database could not be reached; nothing was changed; retry after the hint. */
+  | 'unavailable';
 
 /** A failure the caller can fix: a code, and a message naming the field and the fix. */
 export class DomainError extends Error {

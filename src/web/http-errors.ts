@@ -9,6 +9,7 @@ const STATUS: Record<ErrorCode, number> = {
   dependency_cycle: 409,
   conflict: 409,
   lease_lost: 409,
+  unavailable: 503,
 };
 
 /** JSON errors only: a DomainError keeps its code and message; anything else is logged, never shown. */
