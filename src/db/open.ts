@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { lockFolder } from './folder-lock.js';
 import { PreparedPGliteDialect } from './pglite-driver.js';
-import { PreparingClient } from './pg-prepared.js';
+import { type ConnectionListener, openResilientPool } from './pg-pool.js';
 import { listenForChanges } from './notify.js';
+import { makeFolderPrivate } from './private-folder.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -20,6 +20,8 @@ export type Store = {
   dumpDataDir?: () => Promise<Blob>;
   /** Postgres only: receive the change notifications of every replica on a dedicated connection. */
   listenForChanges?: (onPayload: (payload: string) => void, onError: (err: unknown) => void) => Promise<() => Promise<void>>;
+  /** Postgres only: hear when the connection to the server is lost and when it is back; returns the unsubscribe. */
+  onConnectionEvent?: (listener: ConnectionListener) => () => void;
 };
 
 export type OpenOptions = {
@@ -45,13 +47,14 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10, Client: options.prepared === false ? pg.Client : PreparingClient });
+  const { pool, onConnectionEvent } = openResilientPool(url, { max: options.poolMax ?? 10, prepared: options.prepared !== false });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     engine: 'postgres',
     location: describePostgresUrl(url),
     listenForChanges: (onPayload, onError) => listenForChanges(url, onPayload, onError),
+    onConnectionEvent,
     close: () => db.destroy(),
   };
 }
@@ -70,11 +73,14 @@ async function openPglite(url: string, options: OpenOptions): Promise<Store> {
   if (!inMemory) {
     const folder = path.resolve(url.replace(/^file:\/\//, ''));
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    makeFolderPrivate(folder);
     unlock = lockFolder(folder);
     dataDir = path.join(folder, 'pgdata');
   }
   try {
     const pglite = await PGlite.create({ dataDir, extensions, loadDataDir: options.loadDataDir });
+    // Again for what PGlite just wrote: initdb's files, and a data dir loaded from a dump.
+    if (dataDir) makeFolderPrivate(path.dirname(dataDir));
     const db = new Kysely<Database>({ dialect: new PreparedPGliteDialect(pglite) });
     return {
       db,
