@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANGES_CHANNEL, listenForChanges } from '../src/db/notify.js';
 import { createFaultDatabase, type FaultDatabase, PostgresProxy, serverOf } from './helpers/fault-db.js';
 import { connectHttp, eventually, initializeBody, rawRequest } from './helpers/http-client.js';
 import { type HttpBin, isAlive, spawnHttpBin } from './helpers/serve-bin.js';
@@ -123,6 +124,24 @@ describe.runIf(url)('lost database connections: serve --http and stdio on Postgr
     console.log(`busy: ${terminated} connections terminated, ${acknowledged.size} completions acknowledged, ${unavailable} calls answered unavailable`);
   });
 
+  it('lives through idle_session_timeout ending its idle pool connections', async () => {
+    await db.query(`alter database "${db.name}" set idle_session_timeout = '1s'`);
+    try {
+      await db.terminateAll(); // the setting reaches new connections only
+      await sleep(300);
+      await callThrough(httpAgent, 'read_task_breakdown', { project: 'idle', limit: 1 });
+      await callThrough(stdio, 'read_task_breakdown', { project: 'idle', limit: 1 });
+      await sleep(2500);
+      expect(http.alive(), http.stderr()).toBe(true);
+      expect(isAlive(stdio.pid()), stdio.stderr()).toBe(true);
+      await callThrough(httpAgent, 'read_task_breakdown', { project: 'idle', limit: 1 });
+      await callThrough(stdio, 'read_task_breakdown', { project: 'idle', limit: 1 });
+    } finally {
+      await db.query(`alter database "${db.name}" reset idle_session_timeout`);
+      await db.terminateAll();
+    }
+  });
+
   it('reaps expired leases when it starts, not one interval later', async () => {
     const project = 'reap-at-start';
     await callThrough(httpAgent, 'write_task_list', { project, tasks: [{ id: 'R', description: 'r' }] });
@@ -196,6 +215,40 @@ describe.runIf(url)('the database going away and coming back (through a relay th
     const until = Date.now() + 30_000;
     while ((await http.readyz(20_000)).status !== 200 && Date.now() < until) await sleep(250);
     expect((await http.readyz()).status).toBe(200);
+  });
+});
+
+describe.runIf(url)('the LISTEN connection of the change feed', () => {
+  let db: FaultDatabase;
+  let proxy: PostgresProxy;
+  beforeAll(async () => {
+    db = await createFaultDatabase('listen');
+    proxy = new PostgresProxy(serverOf(url!));
+    await proxy.up();
+  });
+  afterAll(async () => {
+    await proxy?.down();
+    await db?.drop();
+  });
+
+  it('listens again after the server was out of reach for a while, however many attempts fail', async () => {
+    const received: string[] = [];
+    const errors: unknown[] = [];
+    const stop = await listenForChanges(db.urlVia(proxy.port), (p) => received.push(p), (e) => errors.push(e));
+    try {
+      await proxy.down();
+      await sleep(3500); // several reconnect attempts fail meanwhile
+      await proxy.up();
+      const until = Date.now() + 10_000;
+      while (!received.includes('back') && Date.now() < until) {
+        await db.query(`select pg_notify('${CHANGES_CHANNEL}', 'back')`);
+        await sleep(250);
+      }
+      expect(received).toContain('back');
+      expect(errors.length).toBeGreaterThan(0);
+    } finally {
+      await stop();
+    }
   });
 });
 

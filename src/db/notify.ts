@@ -22,9 +22,8 @@ export async function notifyChange(db: Db, payload: string): Promise<void> {
 
 /**
  * LISTEN on one dedicated connection (a pooled one would be handed to other queries). A dropped
- * connection is opened again after a pause, and again after every failed attempt, until stopped;
- * notifications sent meanwhile are lost, which the board tolerates (its pages re-read the snapshot
- * after a reconnect). The first connection's failure is the caller's.
+ * connection is opened again after a pause; notifications sent meanwhile are lost, which the board
+ * tolerates (its pages re-read the snapshot after a reconnect).
  */
 export async function listenForChanges(
   connectionString: string,
@@ -34,37 +33,26 @@ export async function listenForChanges(
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
-  const connect = async (first: boolean) => {
-    const c = new pg.Client({ connectionString, keepAlive: true });
+  const connect = async () => {
+    const c = new pg.Client({ connectionString });
     client = c;
-    let dropped = false;
-    const reconnect = (err?: unknown) => {
-      if (dropped || stopped) return;
-      dropped = true;
-      if (err) onError(err);
-      if (client === c) client = undefined;
-      c.end().catch(() => {});
-      retry = setTimeout(() => void connect(false).catch(() => {}), 1000);
-      retry.unref();
-    };
     c.on('notification', (msg) => {
       if (msg.channel === CHANGES_CHANNEL && msg.payload) onPayload(msg.payload);
     });
+    const reconnect = (err?: unknown) => {
+      if (stopped || client !== c) return;
+      if (err) onError(err);
+      client = undefined;
+      c.end().catch(() => {});
+      retry = setTimeout(() => void connect().catch(reconnect), 1000);
+      retry.unref();
+    };
     c.on('error', reconnect);
     c.on('end', () => reconnect());
-    try {
-      await c.connect();
-      await c.query(`listen ${CHANGES_CHANNEL}`);
-    } catch (err) {
-      if (first) {
-        dropped = true;
-        c.end().catch(() => {});
-        throw err;
-      }
-      reconnect(err);
-    }
+    await c.connect();
+    await c.query(`listen ${CHANGES_CHANNEL}`);
   };
-  await connect(true);
+  await connect();
   return async () => {
     stopped = true;
     clearTimeout(retry);
