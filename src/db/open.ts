@@ -73,14 +73,22 @@ async function openPglite(url: string, options: OpenOptions): Promise<Store> {
   if (!inMemory) {
     const folder = path.resolve(url.replace(/^file:\/\//, ''));
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    makeFolderPrivate(folder);
     unlock = lockFolder(folder);
     dataDir = path.join(folder, 'pgdata');
   }
   try {
+    // The folder is closed to others before PGlite writes in it (it may have been left 0755); then
+    // everything in it is made owner-only, what PGlite just wrote (initdb's files, a loaded dump) included.
+    if (dataDir) fs.chmodSync(path.dirname(dataDir), 0o700);
     const pglite = await PGlite.create({ dataDir, extensions, loadDataDir: options.loadDataDir });
-    // Again for what PGlite just wrote: initdb's files, and a data dir loaded from a dump.
-    if (dataDir) makeFolderPrivate(path.dirname(dataDir));
+    if (dataDir) {
+      try {
+        makeFolderPrivate(path.dirname(dataDir));
+      } catch (err) {
+        await pglite.close().catch(() => {});
+        throw err;
+      }
+    }
     const db = new Kysely<Database>({ dialect: new PreparedPGliteDialect(pglite) });
     return {
       db,
