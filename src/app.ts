@@ -61,6 +61,15 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     board.changes.setRemoteSource((onPayload) => listen(onPayload, (err) => log.warn({ err }, 'change listener lost its connection; reconnecting')));
   }
   const reaper = options.background ? startReaper(board, log, config.reapIntervalSeconds * 1000) : undefined;
+  const unwatch = store.onConnectionEvent?.((event) => {
+    if (event.kind === 'lost') {
+      log.warn({ err: event.err instanceof Error ? event.err.message : String(event.err) }, 'database connection lost; the next call opens a new one');
+      return;
+    }
+    log.info('database connection restored');
+    // Leases that ran out while the database was out of reach go back now, not one interval later.
+    reaper?.runNow();
+  });
   let closed = false;
   return {
     config,
@@ -74,6 +83,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     close: async () => {
       if (closed) return;
       closed = true;
+      unwatch?.();
       await reaper?.stop();
       await worker?.stop();
       await board.changes.close();

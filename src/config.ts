@@ -2,6 +2,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** ~87 KiB of heap a session (bench/http-sessions.ts): 500 hold ~45 MB, several times the largest agent fleets. */
+export const DEFAULT_HTTP_MAX_SESSIONS = 500;
+/** Time to receive a whole request: 16 MiB in 30 s needs ~4.5 Mbit/s; a trickling client is cut. */
+export const DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS = 30;
+
 const envSchema = z.object({
   TASKLANE_DATABASE_URL: z.string().min(1).optional(),
   TASKLANE_PROJECT: z.string().min(1).max(200).optional(),
@@ -24,7 +30,9 @@ const envSchema = z.object({
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
-  TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  TASKLANE_HTTP_MAX_SESSIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HTTP_MAX_SESSIONS),
+  TASKLANE_HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS),
+  TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
   TASKLANE_EMBEDDINGS: z.enum(['ollama', 'off']).optional(),
   OLLAMA_HOST: z.string().min(1).optional(),
   TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default('nomic-embed-text'),
@@ -63,6 +71,10 @@ export type HttpConfig = {
   /** Extra hostnames accepted in Host and Origin headers (reverse proxies, container names). */
   allowedHosts: string[];
   sessionIdleSeconds: number;
+  /** Sessions open at once; one more initialize is answered 503 with Retry-After. */
+  maxSessions: number;
+  /** How long a client may take to send a whole request (headers and body). */
+  requestTimeoutSeconds: number;
 };
 
 export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
@@ -94,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stateless: e.TASKLANE_HTTP_STATELESS === '1' || e.TASKLANE_HTTP_STATELESS === 'true',
       allowedHosts: e.TASKLANE_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean),
       sessionIdleSeconds: e.TASKLANE_HTTP_SESSION_IDLE_SECONDS,
+      maxSessions: e.TASKLANE_HTTP_MAX_SESSIONS,
+      requestTimeoutSeconds: e.TASKLANE_HTTP_REQUEST_TIMEOUT_SECONDS,
     },
     boardHost: e.TASKLANE_BOARD_HOST === 'on',
     boardHostIdleSeconds: e.TASKLANE_BOARD_HOST_IDLE_SECONDS,

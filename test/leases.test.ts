@@ -107,6 +107,19 @@ describe.each(engines)('leases, heartbeats and attempts on %s', (engine) => {
     expect(await recountMismatches(ctx.store, p)).toEqual([]);
   });
 
+  it('reaps at start, not one interval later (a restart returns dead agents\' work at once)', async () => {
+    const p = newProject('atstart');
+    await ctx.board.writeTaskList(p, { tasks: [{ id: 'T', description: 'x' }] });
+    await ctx.board.nextTask(p, { agent: 'w1' });
+    await expire(p, 'T');
+    const reaper = startReaper(ctx.board, pino({ level: 'silent' }), 3_600_000);
+    try {
+      await vi.waitFor(async () => expect((await ctx.board.readTaskBreakdown(p)).tasks[0].status).toBe('pending'), { timeout: 3000, interval: 50 });
+    } finally {
+      await reaper.stop();
+    }
+  });
+
   it('runs the reaper in the background until stopped', async () => {
     const p = newProject('bg');
     await ctx.board.writeTaskList(p, { tasks: [{ id: 'T', description: 'x' }] });

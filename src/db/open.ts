@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { lockFolder } from './folder-lock.js';
 import { PreparedPGliteDialect } from './pglite-driver.js';
-import { PreparingClient } from './pg-prepared.js';
+import { type ConnectionListener, openResilientPool } from './pg-pool.js';
 import { listenForChanges } from './notify.js';
+import { makeFolderPrivate } from './private-folder.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -20,6 +20,8 @@ export type Store = {
   dumpDataDir?: () => Promise<Blob>;
   /** Postgres only: receive the change notifications of every replica on a dedicated connection. */
   listenForChanges?: (onPayload: (payload: string) => void, onError: (err: unknown) => void) => Promise<() => Promise<void>>;
+  /** Postgres only: hear when the connection to the server is lost and when it is back; returns the unsubscribe. */
+  onConnectionEvent?: (listener: ConnectionListener) => () => void;
 };
 
 export type OpenOptions = {
@@ -45,13 +47,14 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? 10, Client: options.prepared === false ? pg.Client : PreparingClient });
+  const { pool, onConnectionEvent } = openResilientPool(url, { max: options.poolMax ?? 10, prepared: options.prepared !== false });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     engine: 'postgres',
     location: describePostgresUrl(url),
     listenForChanges: (onPayload, onError) => listenForChanges(url, onPayload, onError),
+    onConnectionEvent,
     close: () => db.destroy(),
   };
 }
@@ -74,7 +77,18 @@ async function openPglite(url: string, options: OpenOptions): Promise<Store> {
     dataDir = path.join(folder, 'pgdata');
   }
   try {
+    // The folder is closed to others before PGlite writes in it (it may have been left 0755); then
+    // everything in it is made owner-only, what PGlite just wrote (initdb's files, a loaded dump) included.
+    if (dataDir) fs.chmodSync(path.dirname(dataDir), 0o700);
     const pglite = await PGlite.create({ dataDir, extensions, loadDataDir: options.loadDataDir });
+    if (dataDir) {
+      try {
+        makeFolderPrivate(path.dirname(dataDir));
+      } catch (err) {
+        await pglite.close().catch(() => {});
+        throw err;
+      }
+    }
     const db = new Kysely<Database>({ dialect: new PreparedPGliteDialect(pglite) });
     return {
       db,

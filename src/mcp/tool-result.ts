@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../log.js';
-import { DomainError } from '../tasks/errors.js';
+import { asDomainError } from '../tasks/errors.js';
 
 /**
  * Runs one tool call: a structured result plus its text, or an isError result the agent can act on.
@@ -19,9 +19,10 @@ export async function runTool<T extends object>(
     log.debug({ tool, project, ms: Math.round(performance.now() - started) }, 'tool call');
     return { content: [{ type: 'text', text: render(result) }], structuredContent: result as Record<string, unknown> };
   } catch (err) {
-    if (err instanceof DomainError) {
-      log.info({ tool, project, code: err.code }, 'tool call refused');
-      return { isError: true, content: [{ type: 'text', text: `${err.code}: ${err.message}` }] };
+    const domain = asDomainError(err);
+    if (domain) {
+      log.info({ tool, project, code: domain.code }, 'tool call refused');
+      return { isError: true, content: [{ type: 'text', text: `${domain.code}: ${domain.message}` }] };
     }
     log.error({ tool, project, err }, 'tool call failed');
     return {

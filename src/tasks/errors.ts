@@ -1,3 +1,5 @@
+import { DatabaseUnavailableError } from '../db/connection-loss.js';
+
 export type ErrorCode =
   | 'invalid_input'
   | 'not_found'
@@ -5,7 +7,7 @@ export type ErrorCode =
   | 'dependency_cycle'
   | 'conflict'
   | 'lease_lost'
-  /** The database could not be reached; nothing was changed; retry after the hint. */
+  /** The database could not be reached or the connection broke; the message says whether the call may have taken effect. */
   | 'unavailable';
 
 /** A failure the caller can fix: a code, and a message naming the field and the fix. */
@@ -17,6 +19,13 @@ export class DomainError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A failure as a caller sees it: a DomainError as it is, a lost database connection as `unavailable`; undefined for anything else. */
+export function asDomainError(err: unknown): DomainError | undefined {
+  if (err instanceof DomainError) return err;
+  if (err instanceof DatabaseUnavailableError) return new DomainError('unavailable', err.message);
+  return undefined;
 }
 
 export const invalid = (field: string, problem: string) => new DomainError('invalid_input', `${field}: ${problem}`);

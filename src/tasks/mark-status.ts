@@ -44,6 +44,7 @@ export async function reportByHolder(db: Db, projectId: string, input: MarkStatu
     finishHeldTask(db, projectId, input.task_id, patch, event, {
       agent, completes: to === 'completed', expectedVersion: input.expected_version, notifyOrigin, kind: 'status',
     }),
+    'unknown',
   );
   return row && statusResult(projectId, row, row, from, to, row.newly_ready, note);
 }

@@ -39,7 +39,8 @@ export type NextTaskResult = {
  */
 export async function nextTask(db: Kysely<Database>, projectId: string, options: NextTaskOptions): Promise<NextTaskResult> {
   const look = (d: Db) => (options.claim ? claimNextTask(d, projectId, options, options) : peekNextTask(d, projectId, options));
-  let row = await retrying(() => look(db));
+  // A claim that loses its connection may have been made: it is not sent again (see retrying).
+  let row = await retrying(() => look(db), options.claim ? 'unknown' : 'undone');
   if (!row) {
     const outcome = await inTransaction(db, async (trx) => {
       const found = await look(trx);
@@ -51,7 +52,7 @@ export async function nextTask(db: Kysely<Database>, projectId: string, options:
     if (outcome.empty) return outcome.empty;
     row = outcome.found;
   }
-  const load = async () => toCounts(await countByStatus(db, projectId));
+  const load = async () => toCounts(await retrying(() => countByStatus(db, projectId), 'undone'));
   const counts = options.recentCounts ? await options.recentCounts.get(projectId, load) : await load();
   const task = taskView(row, row);
   // A worker's brief: what it needs to act, within the reply budget (read_task_breakdown has the rest).

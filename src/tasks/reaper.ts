@@ -1,13 +1,22 @@
 import type { Logger } from '../log.js';
 import type { TaskBoard } from './board.js';
 
+export type Reaper = {
+  /** Reaps now (after a reconnect, say) unless a run is under way. */
+  runNow(): void;
+  stop(): Promise<void>;
+};
+
 /**
- * Runs in every server process; skip locked makes concurrent reapers in several replicas safe. On
- * PGlite the same tick does autovacuum's work.
+ * Runs in every server process; skip locked makes concurrent reapers in several replicas safe. It
+ * runs at start too: after a restart, leases that expired while the server was down go back at once,
+ * not one interval later. On PGlite the same tick does autovacuum's work.
  */
-export function startReaper(board: TaskBoard, log: Logger, intervalMs: number): { stop(): Promise<void> } {
+export function startReaper(board: TaskBoard, log: Logger, intervalMs: number): Reaper {
   let running: Promise<void> | undefined;
+  let stopped = false;
   const tick = () => {
+    if (stopped) return;
     running ??= (async () => {
       try {
         for (;;) {
@@ -28,8 +37,11 @@ export function startReaper(board: TaskBoard, log: Logger, intervalMs: number): 
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();
+  tick();
   return {
+    runNow: tick,
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

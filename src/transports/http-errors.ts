@@ -6,11 +6,10 @@ export function sendJsonRpcError(res: Response, status: number, code: number, me
   res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
 
-export const MAX_BODY_BYTES = 1024 * 1024;
-
 type BodyParserError = Error & { type?: string; status?: number };
 
-export function jsonRpcErrorHandler(log: Logger): ErrorRequestHandler {
+/** maxBodyBytes: the body limit the 413 names (TASKLANE_MAX_MESSAGE_BYTES). */
+export function jsonRpcErrorHandler(log: Logger, maxBodyBytes: number): ErrorRequestHandler {
   return (err: BodyParserError, req, res, _next) => {
     if (res.headersSent) {
       log.warn({ err: err.message, path: req.path }, 'error after the response started');
@@ -19,7 +18,8 @@ export function jsonRpcErrorHandler(log: Logger): ErrorRequestHandler {
     }
     if (err.type === 'entity.parse.failed') return sendJsonRpcError(res, 400, -32700, 'Parse error: the body is not valid JSON');
     if (err.type === 'entity.too.large') {
-      return sendJsonRpcError(res, 413, -32600, `Request body over ${MAX_BODY_BYTES / 1024 / 1024} MiB: send a smaller batch`);
+      const limit = `${maxBodyBytes} bytes (${+(maxBodyBytes / 1024 / 1024).toFixed(2)} MiB)`;
+      return sendJsonRpcError(res, 413, -32600, `Request body over ${limit}, the server's TASKLANE_MAX_MESSAGE_BYTES: send a smaller batch`);
     }
     if (err.status && err.status >= 400 && err.status < 500) return sendJsonRpcError(res, err.status, -32600, `Invalid Request: ${err.message}`);
     log.error({ err, path: req.path }, 'http request failed');

@@ -6,7 +6,8 @@ import { createHttpServer, type HttpOptions } from './http.js';
 
 /** Serves MCP over HTTP until SIGTERM/SIGINT; then drains calls, closes sessions and the database. */
 export async function serveHttp(app: App, options: HttpOptions, database: string): Promise<void> {
-  const server = createHttpServer(app, { ...options, routes: (web) => web.use(createBoardRouter({ ...app, token: options.token })) });
+  const limits = { maxMessageBytes: app.config.maxMessageBytes, maxSessions: app.config.http.maxSessions, requestTimeoutSeconds: app.config.http.requestTimeoutSeconds };
+  const server = createHttpServer(app, { ...limits, ...options, routes: (web) => web.use(createBoardRouter({ ...app, token: options.token })) });
   const { url } = await server.listen().catch(async (err: NodeJS.ErrnoException) => {
     await app.close();
     if (err.code === 'EADDRINUSE') throw new ConfigError(`port ${options.port} on ${options.host} is in use: pick another with --port or TASKLANE_PORT`);

@@ -6,11 +6,12 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import express, { type Express, type Request, type Response } from 'express';
 import { sql } from 'kysely';
 import type { App } from '../app.js';
+import { DEFAULT_HTTP_MAX_SESSIONS, DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS, DEFAULT_MAX_MESSAGE_BYTES } from '../config.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { createMcpServer } from '../mcp/server.js';
 import { VERSION } from '../version.js';
 import { staticBearerAuth } from './http-auth.js';
-import { jsonRpcErrorHandler, MAX_BODY_BYTES, notFound, sendJsonRpcError } from './http-errors.js';
+import { jsonRpcErrorHandler, notFound, sendJsonRpcError } from './http-errors.js';
 import { allowedHostnames, assertSafeBinding, hostAndOriginValidation } from './http-guards.js';
 import { requestLog } from './http-log.js';
 import { SessionRegistry } from './http-sessions.js';
@@ -28,6 +29,12 @@ export type HttpOptions = {
   /** Extra hostnames accepted in Host and Origin. */
   allowedHosts?: string[];
   sessionIdleSeconds?: number;
+  /** Sessions open at once (TASKLANE_HTTP_MAX_SESSIONS); one more initialize gets 503 with Retry-After. */
+  maxSessions?: number;
+  /** The largest request body (TASKLANE_MAX_MESSAGE_BYTES); a larger one gets 413. */
+  maxMessageBytes?: number;
+  /** The time a client has to send a whole request (TASKLANE_HTTP_REQUEST_TIMEOUT_SECONDS); then 408 and the connection closes. */
+  requestTimeoutSeconds?: number;
   /** Allows a non-loopback binding without a token. */
   insecureNoAuth?: boolean;
   /**
@@ -46,7 +53,10 @@ export type HttpOptions = {
 
 export type HttpServer = {
   listen(): Promise<{ host: string; port: number; url: string }>;
-  /** Stops accepting, lets in-flight calls finish, closes every session. The database is the caller's to close. */
+  /**
+   * Lets in-flight calls finish while /readyz and new requests get 503, then stops listening and closes
+   * every session. The database is the caller's to close.
+   */
   close(): Promise<void>;
   readonly address: { host: string; port: number; url: string } | undefined;
   sessionCount(): number;
@@ -54,15 +64,33 @@ export type HttpServer = {
   inFlightCalls(): number;
 };
 
-/** Single answers go back as JSON bodies, not one-event SSE streams: cheaper for both ends. */
-const TRANSPORT_OPTIONS = { maxRequestBodySize: MAX_BODY_BYTES, enableJsonResponse: true };
+/** A readiness check the database has not answered within this long is answered 503. */
+const READY_CHECK_MS = 2000;
+/** The headers of a request must all arrive within this long (and within the request timeout). */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** How often Node holds open connections against those timeouts; its default (30 s) lets a trickle run on that much longer. */
+const TIMEOUT_CHECK_MS = 1000;
+/** Retry-After of an initialize refused at the session cap: the idle sweep and DELETEs free places. */
+const SESSION_CAP_RETRY_SECONDS = 30;
 
 /** MCP over streamable HTTP at /mcp, with /healthz and /readyz, auth, DNS rebinding protection and sessions. */
 export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServer {
   assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
   const { log } = deps;
   const sessions = new SessionRegistry((options.sessionIdleSeconds ?? 1800) * 1000, log);
+  const maxSessions = options.maxSessions ?? DEFAULT_HTTP_MAX_SESSIONS;
+  const maxBody = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  // Single answers go back as JSON bodies, not one-event SSE streams: cheaper for both ends.
+  const transportOptions = { maxRequestBodySize: maxBody, enableJsonResponse: true };
   const calls = new InFlight();
+  let initializing = 0;
+  let readiness: Promise<string[]> | undefined;
+  /** One check at a time, however many probes ask: a database that hangs must not pile them up. */
+  const checkReadiness = () =>
+    (readiness ??= (async () => {
+      await sql`select 1`.execute(deps.store.db);
+      return pendingMigrations(deps.store.db);
+    })().finally(() => (readiness = undefined)));
   let closing: Promise<void> | undefined;
   let address: HttpServer['address'];
 
@@ -76,12 +104,11 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
   app.get('/readyz', async (_req, res) => {
     if (closing) return void res.status(503).json({ status: 'stopping' });
     try {
-      await sql`select 1`.execute(deps.store.db);
-      const pending = await pendingMigrations(deps.store.db);
+      const pending = await withinMs(checkReadiness(), READY_CHECK_MS);
       if (pending.length) return void res.status(503).json({ status: 'not_ready', pending_migrations: pending });
       res.json({ status: 'ready', database: deps.store.engine });
     } catch (err) {
-      log.warn({ err }, 'readiness check failed');
+      log.warn({ err: (err as Error).message }, 'readiness check failed');
       res.status(503).json({ status: 'not_ready', reason: 'the database does not answer' });
     }
   });
@@ -92,7 +119,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     sendJsonRpcError(res, 503, -32000, 'The server is shutting down: retry on another replica or after it restarts');
   });
   if (options.token) app.use('/mcp', staticBearerAuth(options.token));
-  app.use('/mcp', express.json({ limit: MAX_BODY_BYTES }));
+  app.use('/mcp', express.json({ limit: maxBody }));
   app.all('/mcp', (req, res, next) => {
     if (req.method !== 'GET') calls.track(res);
     next();
@@ -100,7 +127,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
   app.all('/mcp', options.stateless ? handleStateless : handleStateful);
   options.routes?.(app);
   app.use(notFound);
-  app.use(jsonRpcErrorHandler(log));
+  app.use(jsonRpcErrorHandler(log, maxBody));
 
   async function handleStateful(req: Request, res: Response) {
     const id = req.headers['mcp-session-id'];
@@ -112,6 +139,10 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
       return sendJsonRpcError(res, 400, -32000, 'Bad Request: send initialize first, then the Mcp-Session-Id header it returns');
     }
+    if (sessions.size + initializing >= maxSessions) {
+      res.setHeader('Retry-After', String(SESSION_CAP_RETRY_SECONDS));
+      return sendJsonRpcError(res, 503, -32000, `Too many sessions: this server holds ${maxSessions} (TASKLANE_HTTP_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
+    }
     const server = createMcpServer({ ...deps, ...options.sessionContext?.(req) });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -119,10 +150,15 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
         res.locals.session = sid; // for the request log: the id is new, not in the request
         sessions.add(sid, server, transport);
       },
-      ...TRANSPORT_OPTIONS,
+      ...transportOptions,
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    initializing++;
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } finally {
+      initializing--;
+    }
     if (!transport.sessionId) await server.close(); // initialize refused: nothing to keep
   }
 
@@ -132,13 +168,18 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       return sendJsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; POST to /mcp');
     }
     const server = createMcpServer(deps);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, ...TRANSPORT_OPTIONS });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, ...transportOptions });
     res.once('close', () => void server.close());
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
   }
 
-  const httpServer = http.createServer(app);
+  // On Node 20 these take effect only when given here, not set on the server afterwards.
+  const requestTimeout = (options.requestTimeoutSeconds ?? DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS) * 1000;
+  const httpServer = http.createServer(
+    { requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+    app,
+  );
 
   return {
     get address() {
@@ -159,8 +200,9 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       }),
     close: () => {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // Still listening meanwhile: /readyz and new requests are answered 503, not refused.
         await calls.drained(options.shutdownGraceMs ?? 10_000);
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await sessions.closeAll();
         httpServer.closeAllConnections();
         await stopped;
@@ -196,4 +238,13 @@ class InFlight {
       });
     });
   }
+}
+
+/** The promise's value, or a rejection once `ms` have passed without one. */
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

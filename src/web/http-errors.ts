@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log.js';
-import { DomainError, type ErrorCode } from '../tasks/errors.js';
+import { asDomainError, type ErrorCode } from '../tasks/errors.js';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -16,8 +16,10 @@ const STATUS: Record<ErrorCode, number> = {
 export function jsonErrors(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
-    if (err instanceof DomainError) {
-      res.status(STATUS[err.code] ?? 400).json({ error: err.code, message: err.message });
+    const domain = asDomainError(err);
+    if (domain) {
+      if (domain.code === 'unavailable') res.setHeader('Retry-After', '5');
+      res.status(STATUS[domain.code] ?? 400).json({ error: domain.code, message: domain.message });
       return;
     }
     const { status, type } = err as { status?: number; type?: string };
