@@ -87,10 +87,10 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   }
   const used = input.used_tokens;
   if (used === undefined || used === null) extra.used_tokens = null;
-  else if (Number.isInteger(used) && (used as number) >= 0) extra.used_tokens = used as number;
-  else problems.push(`${at('used_tokens')}: expected a non-negative integer`);
-  const metadata: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) if (!KNOWN_FIELDS.has(key)) metadata[key] = value;
+  else if (Number.isInteger(used) && (used as number) >= 0 && (used as number) <= 1_000_000_000) extra.used_tokens = used as number;
+  else problems.push(`${at('used_tokens')}: expected an integer from 0 to 1000000000`);
+  // fromEntries defines keys (assigning `__proto__` would replace the prototype and lose the key).
+  const metadata = Object.fromEntries(Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key)));
   return {
     input,
     index,
