@@ -5,6 +5,7 @@ import { ensureProject, selectProjectSettings } from '../db/projects.js';
 import type { Db, TaskRow, TasksTable } from '../db/schema.js';
 import { deleteTasks, insertTasks, recountUnmetDeps, selectAllTasks, updateTask } from '../db/tasks.js';
 import { DomainError } from './errors.js';
+import { LIMITS } from './input-rules.js';
 import { findCycle } from './graph.js';
 import type { TaskInput, WriteTaskListInput } from './inputs.js';
 import { DEFAULT_PRIORITY, parsePriority, parseStatus, parseTime } from './status.js';
@@ -27,7 +28,7 @@ export type WriteTaskListResult = {
 export type WriteOptions = { progress?: 'keep' | 'take'; defaultMaxAttempts?: number };
 
 /** Status fields a tracker carries besides the documented ones; stored in their columns, not metadata. */
-const TRACKER_FIELDS = { assignee: 300, branch: 300, commit_sha: 100 } as const;
+const TRACKER_FIELDS = { assignee: LIMITS.id, branch: LIMITS.label, commit_sha: LIMITS.commitSha } as const;
 const PROGRESS_FIELDS = ['status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens'] as const;
 type ProgressField = (typeof PROGRESS_FIELDS)[number];
 
