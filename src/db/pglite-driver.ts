@@ -21,6 +21,17 @@ const STALE_PLAN = '0A000';
 
 type Prepared = { name: string; paramTypes: number[] };
 
+const TIMESTAMPTZ = 1184;
+
+/**
+ * PGlite reads a timestamptz with `new Date(text)`, and JavaScript's legacy parsing takes the
+ * `0001-01-01 00:00:00+00` Postgres writes for the year 1 as 2001. The ISO form is read exactly.
+ */
+function parseTimestamptz(text: string): Date {
+  const iso = /^\d{4}-\d\d-\d\d \d/.test(text) && !text.endsWith('BC') ? text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00') : text;
+  return new Date(iso);
+}
+
 /**
  * Kysely's PGlite dialect with a faster driver. PGlite's `query()` parses and plans every statement
  * anew and makes six calls into the WASM backend for each; this driver prepares each distinct
@@ -132,6 +143,13 @@ class PreparedPGliteConnection implements DatabaseConnection {
 
   constructor(private readonly pglite: PGlite) {}
 
+  /** PGlite's parsers, with timestamptz read exactly (set again should PGlite ever rebuild its table). */
+  private get parsers(): PGlite['parsers'] {
+    const parsers = this.pglite.parsers;
+    if (parsers[TIMESTAMPTZ] !== parseTimestamptz) parsers[TIMESTAMPTZ] = parseTimestamptz;
+    return parsers;
+  }
+
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     let messages;
     try {
@@ -142,7 +160,7 @@ class PreparedPGliteConnection implements DatabaseConnection {
       await this.forget(query.sql);
       messages = await this.run(query);
     }
-    const [result] = parse.parseResults(messages, this.pglite.parsers, { rowMode: 'object' });
+    const [result] = parse.parseResults(messages, this.parsers, { rowMode: 'object' });
     return {
       rows: (result?.rows ?? []) as R[],
       numAffectedRows: result?.affectedRows != null ? BigInt(result.affectedRows) : undefined,

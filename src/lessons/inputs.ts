@@ -1,23 +1,24 @@
 import { z } from 'zod';
+import { idString, LIMITS, labelString, listOf, requiredText, textString } from '../tasks/input-rules.js';
 import { projectField } from '../tasks/inputs.js';
 
 export const MAX_LESSON_CHARS = 8000;
 
-const tags = z.array(z.string());
-const taskId = z.string();
+const tags = listOf(labelString(), LIMITS.tags);
+const taskId = idString();
 
 export const recordLessonInput = {
   project: projectField,
-  lesson: z.string().trim().min(1).max(MAX_LESSON_CHARS),
-  title: z.string().max(200).optional(),
+  lesson: requiredText(MAX_LESSON_CHARS),
+  title: textString(200).optional(),
   tags: tags.optional(),
   task_id: taskId.optional(),
-  agent: z.string().optional(),
+  agent: idString().optional(),
   scope: z.enum(['project', 'global']).optional(),
 };
 
 export const searchLessonsInput = {
-  query: z.string().trim().min(1).max(1000),
+  query: requiredText(1000),
   project: projectField,
   tags: tags.optional(),
   task_id: taskId.optional(),

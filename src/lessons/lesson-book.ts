@@ -11,6 +11,7 @@ import { inTransaction } from '../db/transaction.js';
 import type { EmbeddingProvider } from '../embeddings/provider.js';
 import { taskNotFound } from '../tasks/errors.js';
 import type { RecordLessonInput, SearchLessonsInput } from './inputs.js';
+import { cutText } from '../tasks/input-rules.js';
 import { type LessonView, lessonView, type StoredLessonView, storedLessonView } from './lesson-view.js';
 import { type AttachedLesson, lessonsForTask } from './lessons-for-task.js';
 import { fuseByReciprocalRank } from './reciprocal-rank-fusion.js';
@@ -56,7 +57,7 @@ export class LessonBook {
       const lesson = await insertLesson(trx, {
         project_id: global ? null : project,
         task_id: input.task_id ?? null,
-        title: input.title?.trim() || input.lesson.split('\n', 1)[0].trim().slice(0, TITLE_CHARS),
+        title: input.title?.trim() || cutText(input.lesson.trim().split('\n', 1)[0].trim(), TITLE_CHARS),
         body: input.lesson,
         tags: [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))],
         created_by: agent,

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import type { LessonBook } from '../lessons/lesson-book.js';
 import type { AttachedLesson } from '../lessons/lessons-for-task.js';
 import type { BreakdownResult } from '../tasks/breakdown.js';
-import { DomainError, taskNotFound } from '../tasks/errors.js';
+import { taskNotFound } from '../tasks/errors.js';
 import type { TaskBoard } from '../tasks/board.js';
+import { idProblem, idString, LIMITS, textString } from '../tasks/input-rules.js';
+import { answerRead } from './read-errors.js';
 import type { ToolContext } from './task-tools.js';
 
 /** The prompts/ folder of the package, from src/mcp (tsx, tests) or dist/src/mcp (the built bin). */
@@ -73,45 +75,51 @@ const promptResult = (description: string, text: string): GetPromptResult => ({
   messages: [{ role: 'user', content: { type: 'text', text } }],
 });
 
+/** A prompt's project: empty means the default one (forms send empty strings); otherwise an id. */
+const projectArg = z.string().superRefine((s, ctx) => {
+  const problem = s === '' ? undefined : idProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export function registerPrompts(server: McpServer, ctx: ToolContext & { lessons: LessonBook }): void {
-  const project = (p?: string) => (p && p.trim() ? p : ctx.defaultProject);
-  const fail = (err: unknown): never => {
-    throw err instanceof DomainError ? new Error(`${err.code}: ${err.message}`) : err;
-  };
+  const project = (p?: string) => p || ctx.defaultProject;
 
   server.registerPrompt(
     'orchestrator',
-    { title: 'Orchestrate the board', description: 'The orchestrator loop: read the breakdown, hand ready tasks to workers, record outcomes, stop on done or deadlock.', argsSchema: { project: z.string().optional() } },
-    async (args) => {
-      const p = project(args.project);
-      const b = await ctx.board.readTaskBreakdown(p, { status: 'ready', limit: 10 });
-      const ready = b.tasks.map((t) => t.id);
-      const text = renderTemplate(template('orchestrator'), {
-        project: p,
-        board_summary: boardSummary(b),
-        ready_line: ready.length ? `Ready now: ${ready.join(', ')}${b.next_offset !== undefined ? ', …' : ''}.` : '',
-      });
-      return promptResult(`orchestrator loop for ${p}`, text);
-    },
+    { title: 'Orchestrate the board', description: 'The orchestrator loop: read the breakdown, hand ready tasks to workers, record outcomes, stop on done or deadlock.', argsSchema: { project: projectArg.optional() } },
+    (args) =>
+      answerRead(ctx.log, { prompt: 'orchestrator' }, async () => {
+        const p = project(args.project);
+        const b = await ctx.board.readTaskBreakdown(p, { status: 'ready', limit: 10 });
+        const ready = b.tasks.map((t) => t.id);
+        const text = renderTemplate(template('orchestrator'), {
+          project: p,
+          board_summary: boardSummary(b),
+          ready_line: ready.length ? `Ready now: ${ready.join(', ')}${b.next_offset !== undefined ? ', …' : ''}.` : '',
+        });
+        return promptResult(`orchestrator loop for ${p}`, text);
+      }),
   );
 
   server.registerPrompt(
     'worker',
-    { title: 'Brief a worker', description: "A worker's brief for one task: the task, its dependencies' results, the quality gates, how to report.", argsSchema: { project: z.string().optional(), task_id: z.string() } },
-    async (args) => {
-      const p = project(args.project);
-      const values = await workerValues(ctx.board, ctx.lessons, p, args.task_id).catch(fail);
-      return promptResult(`worker brief for ${args.task_id} in ${p}`, renderTemplate(template('worker'), values));
-    },
+    { title: 'Brief a worker', description: "A worker's brief for one task: the task, its dependencies' results, the quality gates, how to report.", argsSchema: { project: projectArg.optional(), task_id: idString() } },
+    (args) =>
+      answerRead(ctx.log, { prompt: 'worker' }, async () => {
+        const p = project(args.project);
+        const values = await workerValues(ctx.board, ctx.lessons, p, args.task_id);
+        return promptResult(`worker brief for ${args.task_id} in ${p}`, renderTemplate(template('worker'), values));
+      }),
   );
 
   server.registerPrompt(
     'architect',
-    { title: 'Plan a breakdown', description: 'How to write a good breakdown for a goal with write_task_list: small tasks, explicit dependencies, priorities, estimates.', argsSchema: { project: z.string().optional(), goal: z.string() } },
-    async (args) => {
-      const p = project(args.project);
-      const b = await ctx.board.readTaskBreakdown(p, { limit: 1 });
-      return promptResult(`breakdown plan for ${p}`, renderTemplate(template('architect'), { project: p, goal: args.goal, board_summary: boardSummary(b) }));
-    },
+    { title: 'Plan a breakdown', description: 'How to write a good breakdown for a goal with write_task_list: small tasks, explicit dependencies, priorities, estimates.', argsSchema: { project: projectArg.optional(), goal: textString(LIMITS.goal) } },
+    (args) =>
+      answerRead(ctx.log, { prompt: 'architect' }, async () => {
+        const p = project(args.project);
+        const b = await ctx.board.readTaskBreakdown(p, { limit: 1 });
+        return promptResult(`breakdown plan for ${p}`, renderTemplate(template('architect'), { project: p, goal: args.goal, board_summary: boardSummary(b) }));
+      }),
   );
 }

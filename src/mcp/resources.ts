@@ -1,13 +1,25 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { DomainError, invalid } from '../tasks/errors.js';
+import { idProblem } from '../tasks/input-rules.js';
 import { exportTaskStatusMd } from '../trackers/export-task-status-md.js';
+import { answerRead } from './read-errors.js';
 import type { ToolContext } from './task-tools.js';
 
-// MCP's code for a resource that does not exist.
-const RESOURCE_NOT_FOUND = -32002;
 const LISTED_TASKS = 100;
 
-const variable = (v: string | string[] | undefined) => decodeURIComponent(Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+/** A URI variable, percent-decoded and checked as the id it names. */
+function variable(name: string, v: string | string[] | undefined): string {
+  const raw = Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw invalid(name, `"${raw}" is not valid percent-encoded UTF-8`);
+  }
+  const problem = idProblem(value);
+  if (problem) throw invalid(name, problem);
+  return value;
+}
 export const breakdownUri = (project: string) => `tasklane://${encodeURIComponent(project)}/breakdown.md`;
 export const taskUri = (project: string, taskId: string) => `tasklane://${encodeURIComponent(project)}/tasks/${encodeURIComponent(taskId)}`;
 
@@ -19,10 +31,11 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
       list: async () => ({ resources: [{ uri: breakdownUri(ctx.defaultProject), name: `${ctx.defaultProject} breakdown`, mimeType: 'text/markdown' }] }),
     }),
     { title: 'Task breakdown (Markdown)', description: 'The whole board as a TASK-STATUS.md tracker: phases, sections, progress, change log.', mimeType: 'text/markdown' },
-    async (uri, vars) => {
-      const snapshot = await ctx.board.snapshot(variable(vars.project));
-      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: exportTaskStatusMd(snapshot) }] };
-    },
+    (uri, vars) =>
+      answerRead(ctx.log, { resource: 'breakdown' }, async () => {
+        const snapshot = await ctx.board.snapshot(variable('project', vars.project));
+        return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: exportTaskStatusMd(snapshot) }] };
+      }),
   );
 
   server.registerResource(
@@ -36,12 +49,13 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
       },
     }),
     { title: 'One task (JSON)', description: 'A task with every field, its notes and its events.', mimeType: 'application/json' },
-    async (uri, vars) => {
-      const project = variable(vars.project);
-      const taskId = variable(vars.task_id);
-      const { tasks, events } = await ctx.board.snapshot(project, [taskId]);
-      if (!tasks[0]) throw new McpError(RESOURCE_NOT_FOUND, `no task "${taskId}" in project "${project}"`);
-      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ task: tasks[0], events }, null, 2) }] };
-    },
+    (uri, vars) =>
+      answerRead(ctx.log, { resource: 'task' }, async () => {
+        const project = variable('project', vars.project);
+        const taskId = variable('task_id', vars.task_id);
+        const { tasks, events } = await ctx.board.snapshot(project, [taskId]);
+        if (!tasks[0]) throw new DomainError('not_found', `no task "${taskId}" in project "${project}"`);
+        return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ task: tasks[0], events }, null, 2) }] };
+      }),
   );
 }

@@ -3,8 +3,10 @@ import type { GitRef } from '../git/working-tree.js';
 import type { Logger } from '../log.js';
 import type { LessonBook } from '../lessons/lesson-book.js';
 import type { TaskBoard } from '../tasks/board.js';
+import { idProblem } from '../tasks/input-rules.js';
 import { VERSION } from '../version.js';
 import { compactToolList } from './compact-tool-list.js';
+import { answerInvalidInputs } from './input-errors.js';
 import { registerLessonTools } from './lesson-tools.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -25,7 +27,11 @@ export function createMcpServer(deps: ServerDeps): McpServer {
     board: deps.board,
     log: deps.log,
     defaultProject: deps.defaultProject,
-    defaultAgent: () => server.server.getClientVersion()?.name ?? null,
+    // The client's name stands in for a missing `agent` only when it is a valid id (input-rules.ts).
+    defaultAgent: () => {
+      const name = server.server.getClientVersion()?.name;
+      return name !== undefined && idProblem(name) === undefined ? name : null;
+    },
     gitRef: deps.gitRef,
   };
   registerTaskTools(server, ctx);
@@ -34,5 +40,6 @@ export function createMcpServer(deps: ServerDeps): McpServer {
   registerResources(server, ctx);
   registerPrompts(server, { ...ctx, lessons: deps.lessons });
   compactToolList(server);
+  answerInvalidInputs(server, deps.log);
   return server;
 }

@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { importSummary } from '../trackers/import-summary.js';
 import { parseTracker, trackerFormat } from '../trackers/parse-tracker.js';
+import { callSizeProblem, textString } from '../tasks/input-rules.js';
 import { projectField } from '../tasks/inputs.js';
 import type { ToolContext } from './task-tools.js';
 import { runTool } from './tool-result.js';
@@ -9,7 +10,12 @@ import { runTool } from './tool-result.js';
 export const importTrackerInput = {
   project: projectField,
   format: z.enum(['json', 'tasks-md', 'task-status', 'todo']).optional(),
-  content: z.string().min(1).max(5_000_000),
+  content: textString(5_000_000)
+    .min(1)
+    .superRefine((content, ctx) => {
+      const problem = ctx.issues.length ? undefined : callSizeProblem(content);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   dry_run: z.boolean().optional(),
 };
 

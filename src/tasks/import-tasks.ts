@@ -43,7 +43,7 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
   const tasks = input.tasks.map((t) => {
     const missing = (t.dependencies ?? []).filter((d) => !known.has(d));
     if (missing.length === 0) return t;
-    for (const d of missing) skipped.push({ line: input.lines[t.id] ?? 0, reason: `${t.id}.dependencies: "${d}" is no task in the file or on the board; that link was left out` });
+    for (const d of missing) skipped.push({ line: (Object.hasOwn(input.lines, t.id) ? input.lines[t.id] : undefined) ?? 0, reason: `${t.id}.dependencies: "${d}" is no task in the file or on the board; that link was left out` });
     return { ...t, dependencies: (t.dependencies ?? []).filter((d) => known.has(d)) };
   });
 
@@ -71,13 +71,13 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
   await insertEvents(db, fresh);
 
   const rows = (await selectAllTasks(db, projectId)).filter((r) => inFile.has(r.id));
-  const by_status: Record<string, number> = {};
-  const by_phase: Record<string, number> = {};
-  for (const r of rows) {
-    by_status[r.status] = (by_status[r.status] ?? 0) + 1;
-    const phase = r.phase ?? '(none)';
-    by_phase[phase] = (by_phase[phase] ?? 0) + 1;
-  }
+  const tally = (values: string[]) => {
+    const counts = new Map<string, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    return Object.fromEntries(counts); // a phase named `constructor` or `__proto__` is a key like any other
+  };
+  const by_status = tally(rows.map((r) => r.status));
+  const by_phase = tally(rows.map((r) => r.phase ?? '(none)'));
   skipped.sort((a, b) => a.line - b.line);
   return {
     project: projectId,

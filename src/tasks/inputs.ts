@@ -1,71 +1,111 @@
 import { z } from 'zod';
+import { callSizeProblem, idProblem, idString, LIMITS, labelString, listOf, reportJsonValue, stringProblem, textString } from './input-rules.js';
 
 // Input shapes shared by every caller of the engine (MCP tools, CLI, importers). Kept terse:
-// they become the JSON Schemas an agent reads in tools/list.
+// they become the JSON Schemas an agent reads in tools/list. Limits are refinements (input-rules.ts).
 
-export const projectField = z.string().min(1).optional();
-const id = z.string().trim().min(1);
-const text = (max: number) => z.string().max(max);
-const priority = z.union([z.number(), z.string()]);
-/** A non-negative integer with explicit bounds (zod's defaults add noise to the JSON Schema). */
+export const projectField = idString().optional();
+const id = idString();
+const priority = z.union([z.number(), labelString()]);
+const time = textString(LIMITS.time);
+/** A non-negative integer with explicit bounds (zod's defaults add noise to the JSON Schema); all within int4. */
 const count = (max = 1_000_000_000) => z.number().int().min(0).max(max);
 
 export const noteInput = z.union([
-  z.string().min(1),
-  z.object({ timestamp: z.string().optional(), note: z.string().min(1).max(10_000), agent: z.string().optional() }),
+  textString(LIMITS.note).min(1),
+  z.object({ timestamp: time.optional(), note: textString(LIMITS.note).min(1), agent: id.optional() }),
 ]);
 
+/** The status fields a tracker carries besides the declared ones (write_task_list takes them too), and their rules. */
+const TRACKER_FIELDS: Record<string, (v: unknown) => string | undefined> = {
+  assignee: (v) => (v === null ? undefined : typeof v === 'string' ? idProblem(v) : 'expected a string (an agent name) or null'),
+  branch: (v) => (v === null ? undefined : typeof v === 'string' ? stringProblem(v, LIMITS.label) : 'expected a string or null'),
+  commit_sha: (v) => (v === null ? undefined : typeof v === 'string' ? stringProblem(v, LIMITS.commitSha) : 'expected a string or null'),
+  used_tokens: (v) => (v === null || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1_000_000_000) ? undefined : 'expected an integer from 0 to 1000000000'),
+};
+
+const taskShape = {
+  id,
+  title: textString(LIMITS.title).optional(),
+  description: textString(LIMITS.description).min(1),
+  details: textString(LIMITS.details).optional(),
+  module: labelString().optional(),
+  phase: labelString().optional(),
+  tags: listOf(labelString(), LIMITS.tags).optional(),
+  priority: priority.optional(),
+  dependencies: listOf(id, LIMITS.dependencies).optional(),
+  estimated_complexity: labelString().optional(),
+  estimate_tokens: count().optional(),
+  status: labelString().optional(),
+  started_at: time.nullable().optional(),
+  completed_at: time.nullable().optional(),
+  result: textString(LIMITS.result).nullable().optional(),
+  attempts: count(1000).optional(),
+  max_attempts: count(100).optional(),
+  notes: listOf(noteInput, LIMITS.notes).optional(),
+};
+
+/** A task: its declared fields, the tracker's status fields, and any other key kept as metadata (bounded, storable). */
 export const taskInput = z
-  .object({
-    id,
-    title: z.string().optional(),
-    description: z.string().min(1).max(20_000),
-    details: text(50_000).optional(),
-    module: z.string().optional(),
-    phase: z.string().optional(),
-    tags: z.array(z.string()).optional(),
-    priority: priority.optional(),
-    dependencies: z.array(id).optional(),
-    estimated_complexity: z.string().optional(),
-    estimate_tokens: count().optional(),
-    status: z.string().optional(),
-    started_at: z.string().nullable().optional(),
-    completed_at: z.string().nullable().optional(),
-    result: z.string().nullable().optional(),
-    attempts: count(1000).optional(),
-    max_attempts: count(100).optional(),
-    notes: z.array(noteInput).optional(),
-  })
-  .loose();
+  .object(taskShape)
+  .loose()
+  .superRefine((task, ctx) => {
+    const extra: Record<string, unknown> = {};
+    let storable = true;
+    for (const [key, value] of Object.entries(task)) {
+      if (key in taskShape) continue;
+      const rule = Object.hasOwn(TRACKER_FIELDS, key) ? TRACKER_FIELDS[key] : undefined;
+      if (rule) {
+        const problem = rule(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
+        continue;
+      }
+      const keyProblem = stringProblem(key, LIMITS.label);
+      if (keyProblem) ctx.addIssue({ code: 'custom', message: `this field's name ${keyProblem}`, path: [key] });
+      if (reportJsonValue(ctx, value, [key])) storable = false;
+      extra[key] = value;
+    }
+    // Measured only once the nesting is known to be shallow: JSON.stringify recurses.
+    const size = storable ? JSON.stringify(extra).length : 0;
+    if (size > LIMITS.metadataChars) {
+      ctx.addIssue({ code: 'custom', message: `the extra fields (kept as metadata) are ${size} characters as JSON; the limit is ${LIMITS.metadataChars}` });
+    }
+  });
 export type TaskInput = z.infer<typeof taskInput>;
 
 export const writeTaskListInput = {
   project: projectField,
-  tasks: z.array(taskInput).max(10_000),
+  tasks: listOf(taskInput, LIMITS.tasks).superRefine((tasks, ctx) => {
+    // Measured only when every task passed: a task nested too deep would make JSON.stringify overflow.
+    const problem = ctx.issues.length ? undefined : callSizeProblem(tasks);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   mode: z.enum(['merge', 'replace']).optional(),
 };
 
+const leaseSeconds = z.number().int().min(10).max(604_800);
+
 export const nextTaskInput = {
   project: projectField,
-  agent: z.string().optional(),
+  agent: id.optional(),
   claim: z.boolean().optional(),
-  lease_seconds: z.number().int().min(10).max(604_800).optional(),
-  phase: z.string().optional(),
-  module: z.string().optional(),
-  tags: z.array(z.string()).optional(),
+  lease_seconds: leaseSeconds.optional(),
+  phase: labelString().optional(),
+  module: labelString().optional(),
+  tags: listOf(labelString(), LIMITS.tags).optional(),
   skip_dependencies: z.boolean().optional(),
 };
 
 export const markStatusInput = {
   project: projectField,
   task_id: id,
-  status: z.string().min(1),
-  notes: z.string().max(10_000).optional(),
-  result: z.string().optional(),
-  agent: z.string().optional(),
+  status: labelString().min(1),
+  notes: textString(LIMITS.note).optional(),
+  result: textString(LIMITS.result).optional(),
+  agent: id.optional(),
   used_tokens: count().optional(),
-  branch: z.string().optional(),
-  commit_sha: z.string().optional(),
+  branch: labelString().optional(),
+  commit_sha: textString(LIMITS.commitSha).optional(),
   force: z.boolean().optional(),
   expected_version: count().optional(),
 };
@@ -73,15 +113,15 @@ export const markStatusInput = {
 export const heartbeatInput = {
   project: projectField,
   task_id: id,
-  agent: z.string().min(1),
-  lease_seconds: z.number().int().min(10).max(604_800).optional(),
-  note: z.string().max(10_000).optional(),
+  agent: id,
+  lease_seconds: leaseSeconds.optional(),
+  note: textString(LIMITS.note).optional(),
 };
 
 export const breakdownInput = {
   project: projectField,
-  status: z.string().optional(),
-  phase: z.string().optional(),
+  status: labelString().optional(),
+  phase: labelString().optional(),
   include_notes: z.boolean().optional(),
   limit: z.number().int().min(1).max(500).optional(),
   offset: count().optional(),
@@ -90,19 +130,19 @@ export const breakdownInput = {
 export const updateTaskInput = {
   project: projectField,
   task_id: id,
-  title: z.string().optional(),
-  description: z.string().min(1).max(20_000).optional(),
-  details: text(50_000).optional(),
+  title: textString(LIMITS.title).optional(),
+  description: textString(LIMITS.description).min(1).optional(),
+  details: textString(LIMITS.details).optional(),
   priority: priority.optional(),
-  dependencies: z.array(id).optional(),
-  tags: z.array(z.string()).optional(),
-  phase: z.string().optional(),
-  module: z.string().optional(),
-  estimated_complexity: z.string().optional(),
+  dependencies: listOf(id, LIMITS.dependencies).optional(),
+  tags: listOf(labelString(), LIMITS.tags).optional(),
+  phase: labelString().optional(),
+  module: labelString().optional(),
+  estimated_complexity: labelString().optional(),
   estimate_tokens: count().optional(),
   max_attempts: count(100).optional(),
   expected_version: count().optional(),
-  agent: z.string().optional(),
+  agent: id.optional(),
 };
 
 type Shape<T extends z.ZodRawShape> = z.infer<z.ZodObject<T>>;

@@ -1,5 +1,6 @@
 import type { TaskRow } from '../db/schema.js';
 import type { NoteRow } from '../db/events.js';
+import { cutText } from './input-rules.js';
 
 export type Note = { timestamp: string; note: string; agent?: string };
 
@@ -85,7 +86,7 @@ export function taskView(
   });
 }
 
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const clip = (text: string, max: number) => (text.length <= max ? text : `${cutText(text, max - 1)}…`);
 
 /** The row of a listing: every status field, the description cut short, no details or notes. */
 export function compactTaskView(row: TaskRow, links: { dependencies: string[]; blocks: string[] }, notes?: NoteRow[]): TaskView {

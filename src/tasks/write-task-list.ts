@@ -5,6 +5,7 @@ import { ensureProject, selectProjectSettings } from '../db/projects.js';
 import type { Db, TaskRow, TasksTable } from '../db/schema.js';
 import { deleteTasks, insertTasks, recountUnmetDeps, selectAllTasks, updateTask } from '../db/tasks.js';
 import { DomainError } from './errors.js';
+import { LIMITS } from './input-rules.js';
 import { findCycle } from './graph.js';
 import type { TaskInput, WriteTaskListInput } from './inputs.js';
 import { DEFAULT_PRIORITY, parsePriority, parseStatus, parseTime } from './status.js';
@@ -27,7 +28,7 @@ export type WriteTaskListResult = {
 export type WriteOptions = { progress?: 'keep' | 'take'; defaultMaxAttempts?: number };
 
 /** Status fields a tracker carries besides the documented ones; stored in their columns, not metadata. */
-const TRACKER_FIELDS = { assignee: 300, branch: 300, commit_sha: 100 } as const;
+const TRACKER_FIELDS = { assignee: LIMITS.id, branch: LIMITS.label, commit_sha: LIMITS.commitSha } as const;
 const PROGRESS_FIELDS = ['status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens'] as const;
 type ProgressField = (typeof PROGRESS_FIELDS)[number];
 
@@ -87,10 +88,10 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   }
   const used = input.used_tokens;
   if (used === undefined || used === null) extra.used_tokens = null;
-  else if (Number.isInteger(used) && (used as number) >= 0) extra.used_tokens = used as number;
-  else problems.push(`${at('used_tokens')}: expected a non-negative integer`);
-  const metadata: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) if (!KNOWN_FIELDS.has(key)) metadata[key] = value;
+  else if (Number.isInteger(used) && (used as number) >= 0 && (used as number) <= 1_000_000_000) extra.used_tokens = used as number;
+  else problems.push(`${at('used_tokens')}: expected an integer from 0 to 1000000000`);
+  // fromEntries defines keys (assigning `__proto__` would replace the prototype and lose the key).
+  const metadata = Object.fromEntries(Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key)));
   return {
     input,
     index,

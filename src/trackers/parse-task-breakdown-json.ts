@@ -1,10 +1,47 @@
-import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { describeIssues, fieldPath, LIMITS, restoreProtoKeys } from '../tasks/input-rules.js';
 import { type TaskInput, taskInput } from '../tasks/inputs.js';
 import { normalizeText } from './markdown-blocks.js';
 import { TrackerBuilder } from './tracker-builder.js';
 import type { ParsedTracker } from './types.js';
 
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
+/** Deeper than a task's metadata may go, with room for the file's own levels. */
+const MAX_NESTING = LIMITS.metadataDepth + 8;
+
+/** Where the brackets first nest deeper than max (outside strings and comments), or -1: the parser recurses once a level. */
+function tooDeepAt(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return i;
+    } else if (c === ']' || c === '}') {
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/** A node's value; objects built with fromEntries, so that a `__proto__` key stays a key. */
+function valueOf(node: Node): unknown {
+  switch (node.type) {
+    case 'object':
+      return Object.fromEntries((node.children ?? []).map((p) => [p.children?.[0]?.value as string, p.children?.[1] ? valueOf(p.children[1]) : undefined]));
+    case 'array':
+      return (node.children ?? []).map(valueOf);
+    default:
+      return node.value;
+  }
+}
 
 /** The tasks array: `{tasks: […]}`, a bare array, or one level down (`{"master": {"tasks": […]}}`). */
 function tasksNode(root: Node | undefined): Node | undefined {
@@ -26,6 +63,11 @@ function tasksNode(root: Node | undefined): Node | undefined {
 export function parseTaskBreakdownJson(source: string): ParsedTracker {
   const text = normalizeText(source);
   const out = new TrackerBuilder('task-breakdown-json');
+  const deep = tooDeepAt(text, MAX_NESTING);
+  if (deep >= 0) {
+    out.skip(lineOf(text, deep), `JSON nested deeper than ${MAX_NESTING} levels; the file was not read (a task's extra fields may nest ${LIMITS.metadataDepth} levels)`);
+    return out.finish();
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors.slice(0, 20)) out.skip(lineOf(text, e.offset), `JSON: ${printParseErrorCode(e.error)}; the text around it was not read`);
@@ -36,7 +78,7 @@ export function parseTaskBreakdownJson(source: string): ParsedTracker {
   }
   for (const node of list.children ?? []) {
     const line = lineOf(text, node.offset);
-    const raw = getNodeValue(node) as Record<string, unknown>;
+    const raw = valueOf(node) as Record<string, unknown>;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
       out.skip(line, 'an entry of "tasks" that is not an object');
       continue;
@@ -78,9 +120,10 @@ function readTask(raw: Record<string, unknown>, line: number, out: TrackerBuilde
     });
   }
   const parsed = taskInput.safeParse(t);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'task'}: ${i.message}`);
-    out.skip(line, `${label}: ${problems.join('; ')}; the task was left out`);
+  const restored = parsed.success ? restoreProtoKeys(t, parsed.data) : [];
+  if (!parsed.success || restored.length) {
+    const problems = parsed.success ? restored.map((r) => `${fieldPath(r.path)}: ${r.problem}`).join('; ') : describeIssues(parsed.error.issues, 3, 'task');
+    out.skip(line, `${label}: ${problems}; the task was left out`);
     return undefined;
   }
   return parsed.data;

@@ -13,15 +13,15 @@ const PARSERS: Record<TrackerFormat, (text: string) => ParsedTracker> = {
 };
 
 /** Short names people type (`--format json`) for each format. */
-const FORMAT_NAMES: Record<string, TrackerFormat> = {
+const FORMAT_NAMES = new Map<string, TrackerFormat>(Object.entries({
   json: 'task-breakdown-json', 'task-breakdown': 'task-breakdown-json', 'task-breakdown-json': 'task-breakdown-json',
   'tasks-md': 'tasks-md', tasks: 'tasks-md',
   md: 'task-status-md', 'task-status': 'task-status-md', 'task-status-md': 'task-status-md',
   todo: 'todo-md', 'todo-md': 'todo-md',
-};
+} satisfies Record<string, TrackerFormat>));
 
 export function trackerFormat(name: string): TrackerFormat | undefined {
-  return FORMAT_NAMES[name.trim().toLowerCase()];
+  return FORMAT_NAMES.get(name.trim().toLowerCase());
 }
 
 /** Parses a tracker file: the format given, or the one its content shows. */

@@ -8,7 +8,7 @@ type Field =
   | 'dependencies' | 'blocks' | 'priority' | 'estimate_tokens' | 'used_tokens' | 'result' | 'phase' | 'module'
   | 'tags' | 'details' | 'notes';
 
-const COLUMNS: Record<string, Field> = {
+const COLUMNS = new Map<string, Field>(Object.entries({
   id: 'id', task_id: 'id', key: 'id',
   description: 'description', task: 'description', name: 'description', summary: 'description',
   title: 'title', status: 'status', state: 'status',
@@ -22,7 +22,7 @@ const COLUMNS: Record<string, Field> = {
   used: 'used_tokens', used_tokens: 'used_tokens', tokens_used: 'used_tokens',
   result: 'result', outcome: 'result', phase: 'phase', module: 'module', component: 'module',
   tags: 'tags', labels: 'tags', details: 'details', notes: 'notes',
-};
+} satisfies Record<string, Field>));
 
 /** A header cell as a key: `Depends On` → `depends_on`. */
 export const columnKey = (header: string) => header.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
@@ -31,7 +31,7 @@ const cellValue = (cell: string | undefined) => markdownCell(cell ?? '');
 
 /** A task table names its ids and what each task is; legends and summaries do not. */
 export function isTaskTable(header: string[]): boolean {
-  const fields = header.map((h) => COLUMNS[columnKey(h)]);
+  const fields = header.map((h) => COLUMNS.get(columnKey(h)));
   return fields.includes('id') && (fields.includes('description') || fields.includes('title'));
 }
 
@@ -44,7 +44,7 @@ export function readTaskTable(table: Table, context: { phase?: string; module?: 
     const metadata: Record<string, string> = {};
     keys.forEach((key, c) => {
       const value = cellValue(row[c]);
-      const field = COLUMNS[key];
+      const field = COLUMNS.get(key);
       if (field) {
         if (!cells.has(field)) cells.set(field, value);
       } else if (value && key) metadata[key] = value;

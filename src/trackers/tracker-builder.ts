@@ -1,11 +1,13 @@
-import type { TaskInput } from '../tasks/inputs.js';
+import { describeIssues, idProblem, LIMITS, stringProblem } from '../tasks/input-rules.js';
+import { type TaskInput, taskInput } from '../tasks/inputs.js';
 import { parsePriority, parseStatus, parseTime } from '../tasks/status.js';
 import type { ParsedTracker, TrackerEvent, TrackerFormat } from './types.js';
 
 /** Collects a parser's tasks with their lines, and every row or field it left out with the reason. */
 export class TrackerBuilder {
   readonly tasks: TaskInput[] = [];
-  readonly lines: Record<string, number> = {};
+  /** Null prototype: an id such as `constructor` or `__proto__` is a key like any other. */
+  readonly lines: Record<string, number> = Object.create(null);
   readonly skipped: Array<{ line: number; reason: string }> = [];
   readonly events: TrackerEvent[] = [];
   private readonly reverse: Array<{ from: string; to: string[]; line: number }> = [];
@@ -17,10 +19,16 @@ export class TrackerBuilder {
   }
 
   has(id: string): boolean {
-    return id in this.lines;
+    return Object.hasOwn(this.lines, id);
   }
 
+  /** Adds a task that meets write_task_list's input rules; one that does not is skipped with the reasons. */
   add(task: TaskInput, line: number): void {
+    const checked = taskInput.safeParse(task);
+    if (!checked.success) {
+      this.skip(line, `${String(task.id).slice(0, 40)}: ${describeIssues(checked.error.issues, 3, 'task')}; the task was left out`);
+      return;
+    }
     if (this.has(task.id)) {
       this.skip(line, `${task.id}: the id repeats line ${this.lines[task.id]}; the first one was kept`);
       return;
@@ -80,7 +88,21 @@ export class TrackerBuilder {
     return Math.round(Number(m[1]) * (unit === 'k' ? 1000 : unit === 'm' ? 1_000_000 : 1));
   }
 
+  /** A change-log row's problem with the input rules (ids, the note's length), if any. */
+  private eventProblem(e: TrackerEvent): string | undefined {
+    const id = idProblem(e.task_id);
+    if (id) return `task id ${id}`;
+    const agent = e.agent === undefined ? undefined : idProblem(e.agent);
+    if (agent) return `agent ${agent}`;
+    return e.note === undefined ? undefined : stringProblem(e.note, LIMITS.note);
+  }
+
   finish(): ParsedTracker {
+    const events = this.events.filter((e) => {
+      const problem = this.eventProblem(e);
+      if (problem) this.skip(e.line, `change log: ${problem}; the row was left out`);
+      return !problem;
+    });
     const byId = new Map(this.tasks.map((t) => [t.id, t]));
     for (const { from, to, line } of this.reverse) {
       for (const id of to) {
@@ -97,7 +119,7 @@ export class TrackerBuilder {
       tasks: this.tasks,
       lines: this.lines,
       skipped: this.skipped.sort((a, b) => a.line - b.line),
-      ...(this.events.length ? { events: this.events } : {}),
+      ...(events.length ? { events } : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { tokensMatch } from '../transports/http-auth.js';
 
 export const SESSION_COOKIE = 'tasklane_board';
 
@@ -8,16 +9,15 @@ export function sessionValue(token: string): string {
   return createHmac('sha256', token).update('tasklane board session').digest('base64url');
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function cookieOf(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // malformed percent-encoding: no session
+    }
   }
   return undefined;
 }
@@ -26,13 +26,14 @@ function cookieOf(req: Request, name: string): string | undefined {
 export function isAuthorized(req: Request, token: string | undefined): boolean {
   if (!token) return true;
   const cookie = cookieOf(req, SESSION_COOKIE);
-  if (cookie && safeEqual(cookie, sessionValue(token))) return true;
+  if (cookie && tokensMatch(cookie, sessionValue(token))) return true;
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return bearer !== undefined && safeEqual(bearer, token);
+  return bearer !== undefined && tokensMatch(bearer, token);
 }
 
+/** The sign-in form's token, compared as SHA-256 digests in constant time: neither its content nor its length leaks. */
 export function tokenMatches(candidate: unknown, token: string): boolean {
-  return typeof candidate === 'string' && safeEqual(candidate, token);
+  return typeof candidate === 'string' && tokensMatch(candidate, token);
 }
 
 export function requireAuth(token: string | undefined) {

@@ -7,8 +7,10 @@ import { apiRoutes } from './api-routes.js';
 import { BOARD_ASSETS_DIR, DAGRE_BUNDLE } from './assets.js';
 import { clearSessionCookie, isAuthorized, requireAuth, sameOriginOnly, setSessionCookie, tokenMatches } from './auth.js';
 import { eventStream } from './event-stream.js';
-import { jsonErrors } from './http-errors.js';
+import { jsonErrors, utf8Only } from './http-errors.js';
 import { boardPage, loginPage } from './page.js';
+import { idParam, strictUrl } from './query.js';
+import { idProblem } from '../tasks/input-rules.js';
 
 export type BoardDeps = {
   board: TaskBoard;
@@ -27,23 +29,22 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 /** Everything under /board: the page, its assets, the JSON API, the live event stream and the actions. */
 export function createBoardRouter(deps: BoardDeps): Router {
   const { board, log, token } = deps;
-  const projectOf = (req: Request) => {
-    const p = req.query.project;
-    return typeof p === 'string' && p.trim() ? p.trim().slice(0, 200) : deps.defaultProject;
-  };
+  /** ?project=…, checked as an id (never trimmed or cut: a bad one is refused); absent or empty: the default. */
+  const projectOf = (req: Request) => idParam(req, 'project') ?? deps.defaultProject;
   const router = Router();
   const sameOrigin = sameOriginOnly(deps.allowedOrigins);
 
   router.use('/board', (_req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
     next();
-  });
+  }, strictUrl);
   router.get('/board', (req, res) => {
     res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store' });
     res.type('html').send(isAuthorized(req, token) ? boardPage(projectOf(req)) : loginPage(projectOf(req), false));
   });
   router.post('/board/login', sameOrigin, express.urlencoded({ extended: false, limit: '8kb' }), (req, res) => {
-    const project = typeof req.body?.project === 'string' ? req.body.project : deps.defaultProject;
+    const given = req.body?.project;
+    const project = typeof given === 'string' && given !== '' && idProblem(given) === undefined ? given : deps.defaultProject;
     if (!token) return res.redirect(303, `/board?project=${encodeURIComponent(project)}`);
     if (!tokenMatches(req.body?.token, token)) {
       res.set({ 'Content-Security-Policy': CSP });
@@ -62,7 +63,7 @@ export function createBoardRouter(deps: BoardDeps): Router {
   });
   router.get('/board/events', requireAuth(token), eventStream(board, projectOf));
   router.use('/board/api', requireAuth(token), apiRoutes(board, projectOf, deps.lessons));
-  router.use('/board/api', sameOrigin, requireAuth(token), express.json({ limit: '64kb' }), actionRoutes(board, projectOf));
+  router.use('/board/api', sameOrigin, requireAuth(token), express.json({ limit: '64kb', verify: utf8Only }), actionRoutes(board, projectOf));
   router.use('/board/api', (req, res) => {
     res.status(404).json({ error: 'not_found', message: `no ${req.method} ${req.originalUrl.split('?')[0]}; see the README for the board API` });
   });
