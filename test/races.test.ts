@@ -116,6 +116,16 @@ describe.skipIf(!url)('races on one Postgres (needs TEST_DATABASE_URL: PGlite se
     expect(result).toEqual({ violated: 0, examples: [] });
   });
 
+  it('remove-dependency vs reopen (the general path): the dependent does not count the reopened task', async () => {
+    const reopen: Call = (board, project) => board.markTaskStatus(project, { task_id: 'A', status: 'pending', agent: 'w', force: true });
+    const result = await run('reopen', {
+      setup: inOrder(write([{ id: 'A', priority: 1 }, { id: 'B', dependencies: ['A'] }]), claim, complete('A')),
+      calls: [setDependencies('B', []), reopen],
+      spreadMs: 6,
+    }, 7);
+    expect(result).toEqual({ violated: 0, examples: [] });
+  });
+
   it('three concurrent update_task calls X→Y, Y→Z, Z→X: one is refused, no cycle is stored', async () => {
     const result = await run('cycle', {
       setup: write([{ id: 'X' }, { id: 'Y' }, { id: 'Z' }]),
