@@ -4,9 +4,10 @@ import { type Kysely, sql } from 'kysely';
 // The holder's report is one statement that takes the lock as a condition of its UPDATE; its own
 // snapshot predates the lock, so it may miss a graph edit committed while it waited. This function
 // shifts the dependents of a completed (−1) or reopened (+1) task reading the edges in a snapshot of
-// its own: each statement of a VOLATILE function takes a new one under READ COMMITTED.
+// its own: each statement of a VOLATILE function takes a new one under READ COMMITTED. (Its parameters
+// are named unlike any column: PL/pgSQL refuses a name that could mean either.)
 const STATEMENTS = [
-  `create function tasklane_shift_dependents(project text, task text, delta int)
+  `create function tasklane_shift_dependents(of_project text, of_task text, delta int)
   returns table (dependent_id text, dependent_seq bigint, now_ready boolean)
   language plpgsql volatile as $$
   begin
@@ -14,7 +15,7 @@ const STATEMENTS = [
       with shifted as (
         update tasks t set unmet_deps = t.unmet_deps + delta
         from task_dependencies d
-        where d.project_id = project and d.depends_on = task and t.project_id = d.project_id and t.id = d.task_id
+        where d.project_id = of_project and d.depends_on = of_task and t.project_id = d.project_id and t.id = d.task_id
         returning t.id, t.seq, t.status = 'pending' and t.unmet_deps = 0)
       select * from shifted;
   end $$`,

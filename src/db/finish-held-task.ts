@@ -32,7 +32,7 @@ export type FinishOptions = {
  * A completion takes the project's shared lock first (as a condition of the UPDATE, before the row is
  * locked) and shifts the dependents in tasklane_shift_dependents, which reads the edges in a snapshot
  * taken after the lock: a graph edit committed while this statement waited is counted, and one
- * still to come waits for this statement (migrations/0005_project_lock.ts).
+ * still to come waits for this statement (migrations/0005_shift_dependents.ts).
  */
 export async function finishHeldTask(
   db: Db,
