@@ -8,6 +8,7 @@ import type { BenchOptions } from '../bench/options.js';
 import { computeRatios, renderTable } from '../bench/report.js';
 import { claimCounts } from '../bench/reset-progress.js';
 import type { BenchResults } from '../bench/results.js';
+import { measureSerialization, renderSerialization } from '../bench/serialization-pairs.js';
 import type { Store } from '../src/db/open.js';
 import { newProject, openTestStore, recountMismatches, testBoard } from './helpers/engines.js';
 
@@ -27,6 +28,19 @@ describe('bench smoke (pglite)', () => {
     const round = await runRound(engineCycle(store, project), 4, 0, 80);
     expect(round.cycles).toBe(80);
     expect(await claimCounts(store.db, project)).toEqual({ claimed: 80, completed: 80, claimed_twice: 0, completed_twice: 0 });
+    expect(await recountMismatches(store, project)).toEqual([]);
+  });
+
+  it('measures claim+complete with the serialization on and off in alternating cells', async () => {
+    const project = newProject('bench-ser');
+    await loadGraph(testBoard(store), project, makeGraph(60, 5), 30);
+    const lines: string[] = [];
+    const r = await measureSerialization(store, project, { size: 60, workers: 2, cycles: 20, warmup: 2, pairs: 2 }, (l) => lines.push(l));
+    expect([r.cells.on.length, r.cells.off.length]).toEqual([2, 2]);
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['pair 1 on ', 'pair 1 off', 'pair 2 off', 'pair 2 on ']);
+    expect(r.cells.on.every((c) => c.cycles === 20)).toBe(true);
+    expect(r.ratio).toBeGreaterThan(0);
+    expect(renderSerialization(r, 'smoke')).toMatch(/throughput ratio/);
     expect(await recountMismatches(store, project)).toEqual([]);
   });
 

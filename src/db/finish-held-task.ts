@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { linkColumns } from './dependencies.js';
 import type { NewEvent } from './events.js';
 import { changeNotice } from './notify.js';
+import { projectLockCondition } from './project-lock.js';
 import type { Db, TaskRow } from './schema.js';
 import { type TaskPatch, updateTaskQuery } from './tasks.js';
 
@@ -15,6 +16,8 @@ export type FinishOptions = {
   expectedVersion?: number;
   notifyOrigin?: string;
   kind: string;
+  /** Take the project's lock before a completion moves unmet_deps (default on; off only to measure its cost). */
+  serialize?: boolean;
 };
 
 /**
@@ -25,6 +28,11 @@ export type FinishOptions = {
  * caller then takes the general path, which explains what is wrong. The conditions are re-checked
  * on the row's newest version when another transaction changed it meanwhile, so a stale report
  * cannot slip through.
+ *
+ * A completion takes the project's shared lock first (as a condition of the UPDATE, before the row is
+ * locked) and shifts the dependents in tasklane_shift_dependents, which reads the edges in a snapshot
+ * taken after the lock: a graph edit committed while this statement waited is counted, and one
+ * still to come waits for this statement (migrations/0005_shift_dependents.ts).
  */
 export async function finishHeldTask(
   db: Db,
@@ -35,9 +43,14 @@ export async function finishHeldTask(
   options: FinishOptions,
 ): Promise<FinishedRow | undefined> {
   let update = updateTaskQuery(db, projectId, taskId, patch).where('status', '=', 'in_progress').where('assignee', '=', options.agent);
+  const serialize = options.completes && (options.serialize ?? true);
   if (options.completes) update = update.where('unmet_deps', '=', 0);
+  if (serialize) update = update.where(projectLockCondition(projectId, 'status'));
   if (options.expectedVersion !== undefined) update = update.where('version', '=', options.expectedVersion);
-  const shift = options.completes
+  const shift = serialize
+    ? sql`select s.dependent_id as id, s.dependent_seq as seq, s.now_ready as ready
+        from done cross join lateral tasklane_shift_dependents(done.project_id, done.id, -1) s`
+    : options.completes
     ? sql`update tasks t set unmet_deps = t.unmet_deps - 1
         from task_dependencies d, done
         where d.project_id = done.project_id and d.depends_on = done.id and t.project_id = d.project_id and t.id = d.task_id

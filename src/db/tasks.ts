@@ -78,13 +78,9 @@ export async function recountUnmetDeps(db: Db, projectId: string, taskIds: strin
  * is reopened). Returns the dependents that are ready afterwards.
  */
 export async function shiftDependentsUnmet(db: Db, projectId: string, taskId: string, delta: 1 | -1): Promise<string[]> {
-  const { rows } = await sql<{ id: string; ready: boolean }>`
-    update tasks t set unmet_deps = t.unmet_deps + ${delta}
-    from task_dependencies d
-    where d.project_id = ${projectId} and d.depends_on = ${taskId}
-      and t.project_id = d.project_id and t.id = d.task_id
-    returning t.id, (t.status = 'pending' and t.unmet_deps = 0) as ready`.execute(db);
-  return rows.filter((r) => r.ready).map((r) => r.id);
+  const { rows } = await sql<{ id: string }>`
+    select dependent_id as id from tasklane_shift_dependents(${projectId}, ${taskId}, ${delta}) where now_ready`.execute(db);
+  return rows.map((r) => r.id);
 }
 
 export type StatusCounts = Record<string, number> & { ready: number; total: number };

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { notifyChange } from '../db/notify.js';
+import { lockProject, type ProjectLockMode } from '../db/project-lock.js';
 import type { Database } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { addNote } from './add-note.js';
@@ -32,6 +33,11 @@ export type BoardOptions = {
   notify?: boolean;
   /** PGlite: the reaper's tick does autovacuum's work in this process (PGlite has no autovacuum). */
   autovacuum?: boolean;
+  /**
+   * Serialize graph edits and status changes per project (src/db/project-lock.ts; default on). Off
+   * only for bench/serialization.ts, which measures what it costs: without it races corrupt unmet_deps.
+   */
+  serialize?: boolean;
 };
 
 /** A write that changed at least this many tasks refreshes the planner's statistics at once. */
@@ -51,12 +57,14 @@ export class TaskBoard {
   ) {}
 
   /**
-   * Runs a writing operation in one transaction; the changes it reports are sent with pg_notify
-   * inside it (delivered at commit) and published in this process after the commit.
+   * Runs a writing operation in one transaction, first taking the project's lock when it moves
+   * unmet_deps or checks the graph; the changes it reports are sent with pg_notify inside it
+   * (delivered at commit) and published in this process after the commit.
    */
-  private async write<T>(work: (trx: Trx) => Promise<T>, changesOf: (result: T) => TaskChange[]): Promise<T> {
+  private async write<T>(work: (trx: Trx) => Promise<T>, changesOf: (result: T) => TaskChange[], lock?: { project: string; mode: ProjectLockMode }): Promise<T> {
     let changes: TaskChange[] = [];
     const result = await inTransaction(this.db, async (trx) => {
+      if (lock && this.serializes) await lockProject(trx, lock.project, lock.mode);
       const r = await work(trx);
       changes = changesOf(r);
       if (this.options.notify) for (const c of changes) await notifyChange(trx, this.changes.payloadOf(c));
@@ -66,10 +74,15 @@ export class TaskBoard {
     return result;
   }
 
+  private get serializes() {
+    return this.options.serialize ?? true;
+  }
+
   async writeTaskList(project: string, input: Omit<WriteTaskListInput, 'project'>, actor: string | null = null, options: WriteOptions = {}) {
     const result = await this.write(
       (trx) => writeTaskList(trx, project, input, actor, { defaultMaxAttempts: this.options.maxAttempts, ...options }),
       (r) => (r.created + r.updated + r.removed.length > 0 ? [{ project, task_ids: [], kind: 'written' }] : []),
+      { project, mode: 'graph' },
     );
     if (result.created + result.updated + result.removed.length >= LARGE_WRITE) await this.analyzeQuietly();
     return result;
@@ -111,12 +124,12 @@ export class TaskBoard {
   async markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'>) {
     const options = { ...input, agent: input.agent ?? null, serverLeaseSeconds: this.options.leaseSeconds };
     const changesOf = (r: MarkStatusResult): TaskChange[] => [{ project, task_ids: [r.task.id, ...r.newly_ready], kind: r.changed ? 'status' : 'note' }];
-    const byHolder = await reportByHolder(this.db, project, options, this.notifyOrigin);
+    const byHolder = await reportByHolder(this.db, project, options, { notifyOrigin: this.notifyOrigin, serialize: this.serializes });
     if (byHolder) {
       for (const c of changesOf(byHolder)) this.changes.publish(c);
       return byHolder;
     }
-    return this.write((trx) => markTaskStatus(trx, project, options), changesOf);
+    return this.write((trx) => markTaskStatus(trx, project, options), changesOf, { project, mode: 'status' });
   }
 
   heartbeat(project: string, input: Omit<HeartbeatInput, 'project'>) {
@@ -126,7 +139,10 @@ export class TaskBoard {
     );
   }
 
-  /** Returns expired leases to the pool now (the reaper calls this every few seconds). */
+  /**
+   * Returns expired leases to the pool now (the reaper calls this every few seconds). No project lock:
+   * it moves in_progress tasks to pending or failed, never to or from completed, so no unmet_deps moves.
+   */
   reapExpiredLeases() {
     return this.write(
       (trx) => reapExpiredLeases(trx),
@@ -157,6 +173,7 @@ export class TaskBoard {
           return result;
         },
         () => [{ project, task_ids: [], kind: 'written' }],
+        { project, mode: 'graph' },
       ).then(async (result) => {
         if (result.created + result.updated >= LARGE_WRITE) await this.analyzeQuietly();
         return result;
@@ -176,6 +193,7 @@ export class TaskBoard {
     return this.write(
       (trx) => updateTask(trx, project, input, input.agent ?? null),
       (r) => (r.changed.length ? [{ project, task_ids: [r.task.id], kind: 'edited' }] : []),
+      input.dependencies !== undefined ? { project, mode: 'graph' } : undefined,
     );
   }
 
@@ -191,6 +209,7 @@ export class TaskBoard {
     return this.write(
       (trx) => retryTask(trx, project, taskId, actor, note),
       (r) => [{ project, task_ids: [r.task.id], kind: 'status' }],
+      { project, mode: 'status' },
     );
   }
 
@@ -198,6 +217,7 @@ export class TaskBoard {
     return this.write(
       (trx) => cancelTask(trx, project, taskId, actor, note),
       (r) => [{ project, task_ids: [r.task.id], kind: 'status' }],
+      { project, mode: 'status' },
     );
   }
 

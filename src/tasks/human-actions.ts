@@ -10,7 +10,7 @@ const RETRYABLE = new Set(['failed', 'blocked', 'cancelled']);
 const FINAL = new Set(['completed', 'cancelled']);
 
 export async function retryTask(db: Db, projectId: string, taskId: string, actor: string, note?: string): Promise<MarkStatusResult> {
-  const row = await selectTask(db, projectId, taskId);
+  const row = await selectTask(db, projectId, taskId, true);
   if (!row) throw taskNotFound(taskId, projectId);
   if (!RETRYABLE.has(row.status)) {
     throw new DomainError('invalid_transition', `status: ${row.id} is ${row.status}; only a failed, blocked or cancelled task can be retried`);
@@ -19,7 +19,7 @@ export async function retryTask(db: Db, projectId: string, taskId: string, actor
 }
 
 export async function cancelTask(db: Db, projectId: string, taskId: string, actor: string, note?: string): Promise<MarkStatusResult> {
-  const row = await selectTask(db, projectId, taskId);
+  const row = await selectTask(db, projectId, taskId, true);
   if (!row) throw taskNotFound(taskId, projectId);
   if (FINAL.has(row.status)) throw new DomainError('invalid_transition', `status: ${row.id} is already ${row.status}; there is nothing to cancel`);
   return markTaskStatus(db, projectId, { task_id: row.id, status: 'cancelled', agent: actor, force: true, notes: note, serverLeaseSeconds: 0 });

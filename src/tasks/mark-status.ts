@@ -20,6 +20,13 @@ export type MarkStatusResult = {
   message: string;
 };
 
+export type HolderReportOptions = {
+  /** Postgres replicas: announce the report with pg_notify from this origin. */
+  notifyOrigin?: string;
+  /** Take the project's lock before a completion (default on; off only to measure what it costs). */
+  serialize?: boolean;
+};
+
 export type MarkStatusOptions = Omit<MarkStatusInput, 'project' | 'agent'> & {
   agent: string | null;
   /** The lease a move to in_progress gets when the project sets none. */
@@ -32,7 +39,7 @@ export type MarkStatusOptions = Omit<MarkStatusInput, 'project' | 'agent'> & {
  * the report is anything else or the task is not in the state it assumes: then markTaskStatus
  * handles it and says what is wrong.
  */
-export async function reportByHolder(db: Db, projectId: string, input: MarkStatusOptions, notifyOrigin?: string): Promise<MarkStatusResult | undefined> {
+export async function reportByHolder(db: Db, projectId: string, input: MarkStatusOptions, how: HolderReportOptions = {}): Promise<MarkStatusResult | undefined> {
   const to = parseStatus(input.status);
   const agent = input.agent;
   if (!agent || to === 'in_progress' || to === 'pending') return undefined;
@@ -42,7 +49,7 @@ export async function reportByHolder(db: Db, projectId: string, input: MarkStatu
   const event = statusEvent(projectId, input.task_id, agent, from, to, note, input.result);
   const row = await retrying(() =>
     finishHeldTask(db, projectId, input.task_id, patch, event, {
-      agent, completes: to === 'completed', expectedVersion: input.expected_version, notifyOrigin, kind: 'status',
+      agent, completes: to === 'completed', expectedVersion: input.expected_version, notifyOrigin: how.notifyOrigin, kind: 'status', serialize: how.serialize,
     }),
     'unknown',
   );
