@@ -1,12 +1,15 @@
-import type { TaskInput } from '../tasks/inputs.js';
+import { bySource } from '../tasks/skipped.js';
+import { type TaskInput, taskInput } from '../tasks/inputs.js';
 import { parsePriority, parseStatus, parseTime } from '../tasks/status.js';
-import type { ParsedTracker, TrackerEvent, TrackerFormat } from './types.js';
+import type { ParsedTracker, Skipped, TrackerEvent, TrackerFormat } from './types.js';
 
 /** Collects a parser's tasks with their lines, and every row or field it left out with the reason. */
 export class TrackerBuilder {
   readonly tasks: TaskInput[] = [];
   readonly lines: Record<string, number> = {};
-  readonly skipped: Array<{ line: number; reason: string }> = [];
+  /** The file each task came from, when the tracker is a folder of files. */
+  readonly files: Record<string, string> = {};
+  readonly skipped: Skipped[] = [];
   readonly events: TrackerEvent[] = [];
   private readonly reverse: Array<{ from: string; to: string[]; line: number }> = [];
 
@@ -16,17 +19,30 @@ export class TrackerBuilder {
     this.skipped.push({ line, reason });
   }
 
+  /** Reports a problem of a task already added, at its line (and file). */
+  skipTask(id: string, reason: string): void {
+    this.skipped.push({ line: this.lines[id] ?? 1, reason, ...(this.files[id] ? { file: this.files[id] } : {}) });
+  }
+
   has(id: string): boolean {
     return id in this.lines;
   }
 
   add(task: TaskInput, line: number): void {
     if (this.has(task.id)) {
-      this.skip(line, `${task.id}: the id repeats line ${this.lines[task.id]}; the first one was kept`);
+      this.skip(line, `${task.id}: the id repeats ${this.files[task.id] ?? `line ${this.lines[task.id]}`}; the first one was kept`);
       return;
     }
     this.lines[task.id] = line;
     this.tasks.push(task);
+  }
+
+  /** Adds a task that passes write_task_list's input checks; one that does not is reported and left out. */
+  addChecked(task: TaskInput, line: number): void {
+    const parsed = taskInput.safeParse(task);
+    if (parsed.success) return this.add(parsed.data, line);
+    const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'task'}: ${i.message}`);
+    this.skip(line, `${task.id}: ${problems.join('; ')}; the task was left out`);
   }
 
   /** `from` blocks each of `to`: recorded as dependencies of those tasks once every task is read. */
@@ -38,10 +54,12 @@ export class TrackerBuilder {
     // The code word is the last word: whatever comes before it (emoji, broken encodings of one) is decoration.
     const word = cell.match(/[A-Za-z][A-Za-z_-]*/g)?.pop();
     if (!cell.trim()) return undefined;
-    try {
-      if (word) return parseStatus(word);
-    } catch {
-      // reported below
+    for (const candidate of [cell, word]) {
+      try {
+        if (candidate) return parseStatus(candidate);
+      } catch {
+        // the next candidate, or reported below
+      }
     }
     this.skip(line, `${id}.status: "${cell}" has no known status word; the status was left as it is (pending for a new task)`);
     return undefined;
@@ -96,7 +114,8 @@ export class TrackerBuilder {
       format: this.format,
       tasks: this.tasks,
       lines: this.lines,
-      skipped: this.skipped.sort((a, b) => a.line - b.line),
+      ...(Object.keys(this.files).length ? { files: this.files } : {}),
+      skipped: this.skipped.sort(bySource),
       ...(this.events.length ? { events: this.events } : {}),
     };
   }
