@@ -1,4 +1,4 @@
-import { markdownBlocks, normalizeText } from './markdown-blocks.js';
+import { type Block, markdownBlocks, normalizeText } from './markdown-blocks.js';
 import { isBacklogTaskText } from './backlog-task-file.js';
 import { isTaskTable } from './task-table.js';
 import type { TrackerFormat } from './types.js';
@@ -27,13 +27,23 @@ const isTaskmaster = (body: string) =>
  * tasks.md otherwise; checkbox lists without task tables are TODO.md.
  */
 export function detectFormat(text: string): TrackerFormat {
+  return detectTracker(text).format;
+}
+
+/** The format, and for Markdown the blocks read to find it (so that the parser need not lex the text again). */
+export function detectTracker(text: string): { format: TrackerFormat; blocks?: Block[] } {
   const body = normalizeText(text).replace(/^(\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
   if (body.startsWith('{') || body.startsWith('[')) {
-    if (isBeadsJsonl(body)) return 'beads-jsonl';
-    return isTaskmaster(body) ? 'taskmaster-json' : 'task-breakdown-json';
+    if (isBeadsJsonl(body)) return { format: 'beads-jsonl' };
+    return { format: isTaskmaster(body) ? 'taskmaster-json' : 'task-breakdown-json' };
   }
-  if (isBacklogTaskText(body)) return 'backlog-md';
-  const tables = markdownBlocks(text).filter((b) => b.kind === 'table' && isTaskTable(b.header));
+  if (isBacklogTaskText(body)) return { format: 'backlog-md' };
+  const blocks = markdownBlocks(text);
+  return { format: markdownFormat(body, blocks), blocks };
+}
+
+function markdownFormat(body: string, blocks: Block[]): TrackerFormat {
+  const tables = blocks.filter((b) => b.kind === 'table' && isTaskTable(b.header));
   if (tables.length === 0) return /^[ \t]*[-*+] \[[ xX~/-]\]/m.test(body) ? 'todo-md' : 'tasks-md';
   for (const table of tables) {
     if (table.kind !== 'table') continue;

@@ -5,6 +5,7 @@ import { breakCycles, cycleReason } from './break-cycles.js';
 import { joinDetails } from './detail-sections.js';
 import { isObject } from './json-document.js';
 import { normalizeText } from './markdown-blocks.js';
+import { keepOtherFields } from './other-fields.js';
 import { addChildren } from './parent-children.js';
 import { TrackerBuilder } from './tracker-builder.js';
 import type { ParsedTracker } from './types.js';
@@ -24,11 +25,9 @@ const SECTIONS: Record<string, string> = {
   'implementation notes': 'Implementation notes', 'definition of done': 'Definition of done',
 };
 const MAPPED = new Set(['id', 'title', 'status', 'priority', 'assignee', 'labels', 'milestone', 'dependencies', 'parent_task_id', 'subtasks']);
-const TASKLANE_FIELDS = new Set(['tags', 'phase', 'module', 'details', 'notes', 'result', 'attempts', 'max_attempts', 'started_at', 'completed_at', 'branch', 'commit_sha', 'used_tokens', 'estimate_tokens', 'estimated_complexity', 'description']);
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined || v === null || v === '' ? [] : [String(v)]);
-const plain = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.map(plain) : v);
 
 /**
  * A Backlog.md `backlog/` folder: task files in tasks/ and completed/ (YAML front matter and `##`
@@ -114,9 +113,7 @@ function readTask(fm: Record<string, unknown>, sections: Array<[string, string]>
   const milestone = text(fm.milestone);
   if (milestone) task.phase = ctx.milestones.get(milestone.toLowerCase()) ?? milestone;
   task.dependencies = list(fm.dependencies);
-  for (const [key, value] of Object.entries(fm)) {
-    if (!MAPPED.has(key) && value !== undefined && value !== null) task[TASKLANE_FIELDS.has(key) ? `backlog_${key}` : key] = plain(value);
-  }
+  keepOtherFields(task, fm, 'backlog', (key) => MAPPED.has(key));
   return task;
 }
 

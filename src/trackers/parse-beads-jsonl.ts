@@ -4,6 +4,7 @@ import { breakCycles, cycleReason } from './break-cycles.js';
 import { joinDetails } from './detail-sections.js';
 import { isObject } from './json-document.js';
 import { normalizeText } from './markdown-blocks.js';
+import { keepOtherFields } from './other-fields.js';
 import { TrackerBuilder } from './tracker-builder.js';
 import type { ParsedTracker } from './types.js';
 
@@ -21,7 +22,6 @@ const MAPPED = new Set([
   'id', 'title', 'description', 'design', 'acceptance_criteria', 'notes', 'status', 'priority', 'assignee', 'closed_at',
   'close_reason', 'labels', 'dependencies', 'comments',
 ]);
-const TASKLANE_FIELDS = new Set(['tags', 'phase', 'module', 'details', 'result', 'attempts', 'max_attempts', 'started_at', 'completed_at', 'branch', 'commit_sha', 'used_tokens', 'estimate_tokens', 'estimated_complexity']);
 
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -104,9 +104,7 @@ function readIssue(issue: Record<string, unknown>, line: number, out: TrackerBui
   }
   task.dependencies = [...new Set(deps)];
   if (Object.keys(links).length) task.links = links;
-  for (const [key, value] of Object.entries(issue)) {
-    if (!MAPPED.has(key) && value !== undefined) task[TASKLANE_FIELDS.has(key) || key === 'links' ? `beads_${key}` : key] = value;
-  }
+  keepOtherFields(task, issue, 'beads', (key) => MAPPED.has(key));
   return task;
 }
 

@@ -1,4 +1,5 @@
-import { detectFormat } from './detect-format.js';
+import { detectTracker } from './detect-format.js';
+import type { Block } from './markdown-blocks.js';
 import { parseBacklogFiles } from './parse-backlog-md.js';
 import { parseBeadsJsonl } from './parse-beads-jsonl.js';
 import { parseTaskBreakdownJson } from './parse-task-breakdown-json.js';
@@ -9,7 +10,7 @@ import { parseTodoMd } from './parse-todo-md.js';
 import type { ParsedTracker, TrackerFormat } from './types.js';
 
 /** Each format's parser; a Taskmaster file gives one board per tag, the others one board. */
-const PARSERS: Record<TrackerFormat, (text: string) => ParsedTracker | ParsedTracker[]> = {
+const PARSERS: Record<TrackerFormat, (text: string, blocks?: Block[]) => ParsedTracker | ParsedTracker[]> = {
   'task-breakdown-json': parseTaskBreakdownJson,
   'tasks-md': parseTasksMd,
   'task-status-md': parseTaskStatusMd,
@@ -39,7 +40,8 @@ export function trackerFormat(name: string): TrackerFormat | undefined {
 
 /** Parses a tracker file into its boards (Taskmaster: one per tag): the format given, or the one its content shows. */
 export function parseTrackerBoards(text: string, format?: TrackerFormat): ParsedTracker[] {
-  const parsed = PARSERS[format ?? detectFormat(text)](text);
+  const detected = format ? { format } : detectTracker(text);
+  const parsed = PARSERS[detected.format](text, detected.blocks);
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 

@@ -1,5 +1,6 @@
 import type { TaskInput } from '../tasks/inputs.js';
 import { joinDetails } from './detail-sections.js';
+import { keepOtherFields } from './other-fields.js';
 import type { TrackerBuilder } from './tracker-builder.js';
 
 /** Taskmaster text fields Tasklane has no column for, appended to the details under these labels. */
@@ -10,11 +11,6 @@ export const DETAIL_SECTIONS: Array<[label: string, field: string]> = [
 
 const TEXT_FIELDS = new Set(['title', 'description', 'details', ...DETAIL_SECTIONS.map(([, f]) => f)]);
 const MAPPED = new Set([...TEXT_FIELDS, 'id', 'status', 'priority', 'dependencies', 'subtasks', 'complexity']);
-/** Tasklane fields a Taskmaster field of the same name must not fill: such a field is kept as `taskmaster_<name>`. */
-const TASKLANE_FIELDS = new Set([
-  'tags', 'phase', 'module', 'notes', 'result', 'attempts', 'max_attempts', 'started_at', 'completed_at', 'assignee',
-  'branch', 'commit_sha', 'used_tokens', 'estimate_tokens', 'estimated_complexity', 'taskmaster_status',
-]);
 
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -47,9 +43,7 @@ export function readTaskmasterTask(raw: Record<string, unknown>, id: string, lin
     if (checked) task.priority = checked;
   }
   if (raw.complexity !== undefined && raw.complexity !== null) task.estimated_complexity = String(raw.complexity);
-  for (const [key, value] of Object.entries(raw)) {
-    if (value === undefined || (MAPPED.has(key) && !(TEXT_FIELDS.has(key) && value !== null && typeof value !== 'string'))) continue;
-    task[MAPPED.has(key) || TASKLANE_FIELDS.has(key) ? `taskmaster_${key}` : key] = value;
-  }
+  // A text field that is no string is kept as it is, beside the column.
+  keepOtherFields(task, raw, 'taskmaster', (key, value) => MAPPED.has(key) && !(TEXT_FIELDS.has(key) && typeof value !== 'string'));
   return task;
 }

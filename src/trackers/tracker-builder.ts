@@ -1,12 +1,13 @@
 import { bySource } from '../tasks/skipped.js';
 import { type TaskInput, taskInput } from '../tasks/inputs.js';
-import { parsePriority, parseStatus, parseTime } from '../tasks/status.js';
+import { parsePriority, parseTime, statusOf } from '../tasks/status.js';
 import type { ParsedTracker, Skipped, TrackerEvent, TrackerFormat } from './types.js';
 
 /** Collects a parser's tasks with their lines, and every row or field it left out with the reason. */
 export class TrackerBuilder {
   readonly tasks: TaskInput[] = [];
-  readonly lines: Record<string, number> = {};
+  /** The line each task came from, by id. */
+  readonly lines = new Map<string, number>();
   /** The file each task came from, when the tracker is a folder of files. */
   readonly files: Record<string, string> = {};
   readonly skipped: Skipped[] = [];
@@ -21,19 +22,19 @@ export class TrackerBuilder {
 
   /** Reports a problem of a task already added, at its line (and file). */
   skipTask(id: string, reason: string): void {
-    this.skipped.push({ line: this.lines[id] ?? 1, reason, ...(this.files[id] ? { file: this.files[id] } : {}) });
+    this.skipped.push({ line: this.lines.get(id) ?? 1, reason, ...(this.files[id] ? { file: this.files[id] } : {}) });
   }
 
   has(id: string): boolean {
-    return id in this.lines;
+    return this.lines.has(id);
   }
 
   add(task: TaskInput, line: number): void {
     if (this.has(task.id)) {
-      this.skip(line, `${task.id}: the id repeats ${this.files[task.id] ?? `line ${this.lines[task.id]}`}; the first one was kept`);
+      this.skip(line, `${task.id}: the id repeats ${this.files[task.id] ?? `line ${this.lines.get(task.id)}`}; the first one was kept`);
       return;
     }
-    this.lines[task.id] = line;
+    this.lines.set(task.id, line);
     this.tasks.push(task);
   }
 
@@ -54,13 +55,8 @@ export class TrackerBuilder {
     // The code word is the last word: whatever comes before it (emoji, broken encodings of one) is decoration.
     const word = cell.match(/[A-Za-z][A-Za-z_-]*/g)?.pop();
     if (!cell.trim()) return undefined;
-    for (const candidate of [cell, word]) {
-      try {
-        if (candidate) return parseStatus(candidate);
-      } catch {
-        // the next candidate, or reported below
-      }
-    }
+    const status = statusOf(cell) ?? (word ? statusOf(word) : undefined);
+    if (status) return status;
     this.skip(line, `${id}.status: "${cell}" has no known status word; the status was left as it is (pending for a new task)`);
     return undefined;
   }
@@ -113,7 +109,7 @@ export class TrackerBuilder {
     return {
       format: this.format,
       tasks: this.tasks,
-      lines: this.lines,
+      lines: Object.fromEntries(this.lines),
       ...(Object.keys(this.files).length ? { files: this.files } : {}),
       skipped: this.skipped.sort(bySource),
       ...(this.events.length ? { events: this.events } : {}),
