@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/db/open.js';
-import type { TaskBoard } from '../src/tasks/board.js';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../src/tasks/snapshot.js';
 import { readBacklogFolder } from '../src/trackers/backlog-folder.js';
 import { boardProjects } from '../src/trackers/board-projects.js';
 import { exportTracker } from '../src/trackers/export-tracker.js';
 import { parseBacklogFiles } from '../src/trackers/parse-backlog-md.js';
 import { parseTracker, parseTrackerBoards } from '../src/trackers/parse-tracker.js';
-import { engines, newProject, openTestStore, recountMismatches, testBoard } from './helpers/engines.js';
+import { engines, newProject, recountMismatches, useTestBoard } from './helpers/engines.js';
 import { FORMATS_DIR, sample } from './helpers/formats.js';
 
 const TAGS: Array<[tag: string, tasks: number, subtasks: number]> = [
@@ -144,6 +142,12 @@ describe('a Backlog.md backlog/ folder', () => {
     ]);
   });
 
+  it("takes a parent's subtasks list (older files) as well as a subtask's parent_task_id", () => {
+    const file = (id: string, more = '') => ({ path: `tasks/${id} - x.md`, text: `---\nid: ${id}\ntitle: ${id}\nstatus: To Do\n${more}---\n` });
+    const r = parseBacklogFiles([file('task-1', 'subtasks: [TASK-1.1]\n'), file('task-1.1'), file('task-1.2', 'parent_task_id: task-1\n')]);
+    expect(r.tasks.map((t) => [t.id, t.dependencies])).toEqual([['task-1', ['task-1.1', 'task-1.2']], ['task-1.1', []], ['task-1.2', []]]);
+  });
+
   it('reads one task file given as text', () => {
     const r = parseTracker(sample('backlog/tasks/task-2.2 - Invoice-lines-table.md'));
     expect(r).toMatchObject({ format: 'backlog-md', tasks: [{ id: 'task-2.2', status: 'pending', dependencies: ['task-2.1'] }] });
@@ -158,75 +162,69 @@ const essence = (s: Snapshot) =>
   }));
 
 describe.each(engines)('importing the peers on %s', (engine) => {
-  let store: Store;
-  let board: TaskBoard;
-  beforeAll(async () => {
-    store = await openTestStore(engine);
-    board = testBoard(store);
-  });
-  afterAll(() => store?.close());
+  const ctx = useTestBoard(engine);
   const eventCount = async (projects: string[]) =>
-    (await sql<{ n: number }>`select count(*)::int as n from task_events where project_id = any(${projects})`.execute(store.db)).rows[0].n;
+    (await sql<{ n: number }>`select count(*)::int as n from task_events where project_id = any(${projects})`.execute(ctx.store.db)).rows[0].n;
 
   it('brings a whole Taskmaster board across, a project per tag, and a second import changes nothing', async () => {
     const base = newProject('tm');
     const targets = boardProjects(base, parseTrackerBoards(taskmaster()));
     const projects = targets.map((t) => t.project);
     expect(projects).toEqual(TAGS.map(([tag]) => (tag === 'master' ? base : `${base}-${tag}`)));
-    const first = await board.importBoards(targets, { actor: 'importer' });
+    const first = await ctx.board.importBoards(targets, { actor: 'importer' });
     expect(first.map((r) => r.created)).toEqual(TAGS.map(([, tasks, subtasks]) => tasks + subtasks));
     expect(first.reduce((n, r) => n + r.created, 0)).toBe(1096);
     expect(reasons(first[1].skipped)).toMatch(/^1\.dependencies: "16" is no task in the file or on the board; that link was left out$/);
-    const snapshots = await Promise.all(projects.map((p) => board.snapshot(p)));
+    const snapshots = await Promise.all(projects.map((p) => ctx.board.snapshot(p)));
     expect(snapshots.reduce((n, s) => n + edges(s.tasks), 0)).toBe(972 + 909);
-    for (const p of projects) expect(await recountMismatches(store, p)).toEqual([]);
+    for (const p of projects) expect(await recountMismatches(ctx.store, p)).toEqual([]);
     const t51 = byId(snapshots[0].tasks).get('51')!;
     expect(t51).toMatchObject({ status: 'pending', ready: false, priority: 3 });
     expect(byId(snapshots[0].tasks).get('51.2')).toMatchObject({ ready: true, priority: 3 });
 
     const events = await eventCount(projects);
-    const again = await board.importBoards(boardProjects(base, parseTrackerBoards(taskmaster())), { actor: 'importer' });
+    const again = await ctx.board.importBoards(boardProjects(base, parseTrackerBoards(taskmaster())), { actor: 'importer' });
     expect(again.map((r) => [r.created, r.updated, r.events_added])).toEqual(TAGS.map(() => [0, 0, 0]));
     expect(again.reduce((n, r) => n + r.unchanged, 0)).toBe(1096);
     expect(await eventCount(projects)).toBe(events);
-    const after = await Promise.all(projects.map((p) => board.snapshot(p)));
+    const after = await Promise.all(projects.map((p) => ctx.board.snapshot(p)));
     expect(after.map((s) => s.tasks.map((t) => t.version))).toEqual(snapshots.map((s) => s.tasks.map((t) => t.version)));
   });
 
   it('exports each tag back to Taskmaster: importing the export gives the same tasks, statuses and dependencies', async () => {
     const base = newProject('rt');
     const targets = boardProjects(base, parseTrackerBoards(taskmaster()));
-    await board.importBoards(targets);
+    await ctx.board.importBoards(targets);
     for (const { project } of targets) {
-      const original = await board.snapshot(project);
+      const original = await ctx.board.snapshot(project);
       const exported = exportTracker(original, 'taskmaster');
       const [parsed, ...more] = parseTrackerBoards(exported);
       expect(more).toEqual([]);
       expect(parsed.skipped).toEqual([]);
       const copy = newProject('copy');
-      await board.importTasks(copy, parsed);
-      expect(essence(await board.snapshot(copy))).toEqual(essence(original));
-      expect(await board.importTasks(project, parsed)).toMatchObject({ created: 0, updated: 0 });
+      await ctx.board.importTasks(copy, parsed);
+      expect(essence(await ctx.board.snapshot(copy))).toEqual(essence(original));
+      expect(await ctx.board.importTasks(project, parsed)).toMatchObject({ created: 0, updated: 0 });
     }
-    const deferred = JSON.parse(exportTracker(await board.snapshot(base, ['22', '22.3']), 'taskmaster')).master.tasks[0];
+    const deferred = JSON.parse(exportTracker(await ctx.board.snapshot(base, ['22', '22.3']), 'taskmaster')).master.tasks[0];
     expect(deferred).toMatchObject({ id: 22, status: 'done', subtasks: [{ id: 3, status: 'deferred' }] });
   });
 
   it('imports Beads and Backlog.md with their links, readiness exact, twice without change', async () => {
     for (const parsed of [() => parseTracker(sample('beads/issues.jsonl')), backlog]) {
       const p = newProject();
-      const first = await board.importTasks(p, parsed(), { actor: 'importer' });
+      const first = await ctx.board.importTasks(p, parsed(), { actor: 'importer' });
       expect(first.created).toBe(parsed().tasks.length);
-      expect(await recountMismatches(store, p)).toEqual([]);
-      const second = await board.importTasks(p, parsed(), { actor: 'importer' });
+      expect(await recountMismatches(ctx.store, p)).toEqual([]);
+      const second = await ctx.board.importTasks(p, parsed(), { actor: 'importer' });
       expect(second).toMatchObject({ created: 0, updated: 0, events_added: 0 });
       if (first.format === 'beads-jsonl') {
         expect(reasons(first.skipped)).toMatch(/inv-s9t0\.dependencies: "inv-q7r8" is no task in the file or on the board/);
-        const ready = await board.readTaskBreakdown(p, { status: 'ready' });
+        const ready = await ctx.board.readTaskBreakdown(p, { status: 'ready' });
         expect(ready.tasks.map((t) => t.id)).toEqual(['inv-i9j0']);
       } else {
         expect(first.skipped.find((s) => /task-99/.test(s.reason))).toMatchObject({ file: 'tasks/task-4 - Send-invoices-by-email.md' });
-        expect((await board.readTaskBreakdown(p, { status: 'ready' })).tasks.map((t) => t.id)).toEqual(['task-2.2']);
+        expect((await ctx.board.readTaskBreakdown(p, { status: 'ready' })).tasks.map((t) => t.id)).toEqual(['task-2.2']);
       }
     }
   });

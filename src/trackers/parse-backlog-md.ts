@@ -70,10 +70,15 @@ function readFile(f: BacklogFile, ctx: Context, children: Map<string, string[]>)
   if (!task) return;
   if (!ctx.out.has(task.id)) ctx.out.files[task.id] = f.path;
   ctx.out.addChecked(task, 1);
-  const parent = text(file.frontMatter.parent_task_id)?.toLowerCase();
-  if (!parent) return;
-  if (!children.has(parent)) children.set(parent, []);
-  children.get(parent)!.push(task.id);
+  // A subtask names its parent (parent_task_id); older files list a parent's subtasks instead.
+  const links: Array<[parent: string, child: string]> = list(file.frontMatter.subtasks).map((child) => [task.id, child]);
+  const parent = text(file.frontMatter.parent_task_id);
+  if (parent) links.push([parent, task.id]);
+  for (const [p, child] of links) {
+    const key = p.toLowerCase();
+    if (!children.has(key)) children.set(key, []);
+    children.get(key)!.push(child);
+  }
 }
 
 const natural = new Intl.Collator('en', { numeric: true }).compare;
@@ -125,7 +130,7 @@ function resolveIds(out: TrackerBuilder, children: Map<string, string[]>, prefix
     return byKey.get(key) ?? ref;
   };
   for (const t of out.tasks) t.dependencies = [...new Set((t.dependencies ?? []).map(id))];
-  addChildren(out, new Map([...children].map(([parent, kids]) => [id(parent), kids])));
+  addChildren(out, new Map([...children].map(([parent, kids]) => [id(parent), [...new Set(kids.map(id))]])));
 }
 
 function safeYaml(source: string): Record<string, unknown> | undefined {
