@@ -42,9 +42,10 @@ Usage:
   tasklane status          print the board's counts for the project and exit
   tasklane project [--lease-seconds N] [--max-attempts N]
                            show or set the project's defaults for new claims and new tasks
-  tasklane import FILE     import a tracker (task-breakdown.json, tasks.md, TASK-STATUS.md, TODO.md)
-                           [--project P] [--format json|tasks-md|task-status|todo] [--dry-run]
-  tasklane export          print the board as a tracker [--project P] [--format md|json|tasks-md]
+  tasklane import FILE     import a tracker (task-breakdown.json, tasks.md, TASK-STATUS.md, TODO.md, Taskmaster
+                           tasks.json: a project per tag, Beads issues.jsonl, a Backlog.md backlog/ folder)
+                           [--project P] [--format json|tasks-md|task-status|todo|taskmaster|beads|backlog] [--dry-run]
+  tasklane export          print the board as a tracker [--project P] [--format md|json|tasks-md|taskmaster]
                            [--out FILE] [--commit: commit FILE with git, never pushing]
   tasklane lessons search "query" [--limit n]   search lessons learned
   tasklane lessons add "text" [--tags a,b] [--title t] [--task-id T1] [--global]   record a lesson

@@ -3,22 +3,38 @@ import path from 'node:path';
 import type { App } from './app.js';
 import { commitFile, committedText } from './git/commit-file.js';
 import { EXPORT_FORMATS, type ExportFormat, exportTracker } from './trackers/export-tracker.js';
-import { importSummary } from './trackers/import-summary.js';
-import { parseTracker, trackerFormat } from './trackers/parse-tracker.js';
+import { readBacklogFolder } from './trackers/backlog-folder.js';
+import { boardProjects } from './trackers/board-projects.js';
+import { combineImports, importsSummary } from './trackers/import-summary.js';
+import { parseBacklogFiles } from './trackers/parse-backlog-md.js';
+import { FORMAT_CHOICES, parseTrackerBoards, trackerFormat } from './trackers/parse-tracker.js';
+import type { ParsedTracker, TrackerFormat } from './trackers/types.js';
 import { sameTracker, statusCommitMessage } from './trackers/status-commit-message.js';
 
 export class UsageError extends Error {}
 
 type Options = { format?: string; out?: string; commit: boolean; dryRun: boolean };
 
-/** `tasklane import FILE`: parse, import in one transaction, and say what changed and what was skipped. */
+/** `tasklane import FILE|FOLDER`: parse, import in one transaction, and say what changed and what was skipped. */
 export async function importCommand(app: App, project: string, file: string | undefined, options: Options): Promise<string> {
-  if (!file) throw new UsageError('import needs a file: tasklane import FILE [--project P] [--format F] [--dry-run]');
+  if (!file) throw new UsageError('import needs a file: tasklane import FILE|backlog/ [--project P] [--format F] [--dry-run]');
   const format = options.format ? trackerFormat(options.format) : undefined;
-  if (options.format && !format) throw new UsageError(`--format: "${options.format}" is not a tracker format; use json, tasks-md, task-status or todo`);
-  const text = fs.readFileSync(file, 'utf8');
-  const result = await app.board.importTasks(project, parseTracker(text, format), { actor: 'tasklane import', dryRun: options.dryRun });
-  return `${importSummary(result)}\n`;
+  if (options.format && !format) throw new UsageError(`--format: "${options.format}" is not a tracker format; use ${FORMAT_CHOICES.join(', ')}`);
+  const boards = readTracker(file, format);
+  const results = await app.board.importBoards(boardProjects(project, boards), { actor: 'tasklane import', dryRun: options.dryRun });
+  return `${importsSummary(combineImports(results, boards.map((b) => b.tag)))}\n`;
+}
+
+/** A tracker file's boards, or a Backlog.md folder's (the `backlog/` folder, or the project folder holding it). */
+function readTracker(file: string, format: TrackerFormat | undefined): ParsedTracker[] {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`${file}: no such file or folder`);
+  if (!stat.isDirectory()) return parseTrackerBoards(fs.readFileSync(file, 'utf8'), format);
+  const folder = readBacklogFolder(file);
+  if (!folder || (format && format !== 'backlog-md')) {
+    throw new UsageError(`${file} is a folder but not a Backlog.md backlog/ folder (it has no tasks/ folder or config.yml); give a tracker file or a backlog/ folder`);
+  }
+  return [parseBacklogFiles(folder.files)];
 }
 
 /**

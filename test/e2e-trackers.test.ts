@@ -62,6 +62,30 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     expect(bad.stderr).toMatch(/--format: "yaml" is not a tracker format/);
   });
 
+  it('imports a whole Taskmaster board (a project per tag) and a Backlog.md folder with the CLI, and exports to Taskmaster', () => {
+    const base = newProject('tm');
+    const first = cli(['import', path.join(FORMATS_DIR, 'taskmaster', 'tasks.json'), '--project', base]);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/^imported taskmaster-json, 9 tags into a project each: 1096 created, 0 updated, 0 unchanged/);
+    expect(first.stdout).toContain(`  tag master → ${base}: 628 tasks (628 created, 0 updated, 0 unchanged)`);
+    expect(first.stdout).toContain(`  tag loop → ${base}-loop: 88 tasks`);
+    expect(first.stdout).toMatch(/\nskipped 9:\n  line 597: tm-\w+: 12\.4\.dependencies: the link to 12\.1 closes a cycle/);
+    expect(first.stdout).toMatch(new RegExp(`line \\d+: ${base}-test-tag: 1\\.dependencies: "16" is no task in the file or on the board`));
+    const second = cli(['import', path.join(FORMATS_DIR, 'taskmaster', 'tasks.json'), '--project', base]);
+    expect(second.stdout).toMatch(/: 0 created, 0 updated, 1096 unchanged, 0 events added/);
+    const exported = JSON.parse(cli(['export', '--format', 'taskmaster', '--project', `${base}-loop`]).stdout);
+    expect(exported.master.tasks).toHaveLength(18);
+    expect(exported.master.tasks[2]).toMatchObject({ id: 3, dependencies: [1, 2], subtasks: [{ id: 1 }, { id: 2 }] });
+
+    const project = newProject('backlog');
+    const folder = cli(['import', FORMATS_DIR, '--project', project]); // the folder that holds backlog/
+    expect(folder.stdout).toMatch(/^imported backlog-md into backlog-\w+: 7 created/);
+    expect(folder.stdout).toMatch(/  drafts\/draft-1 - Dunning-letters\.md:1: a draft, not yet a task/);
+    const notBacklog = cli(['import', path.join(FORMATS_DIR, 'beads'), '--project', project]);
+    expect(notBacklog.code).toBe(1);
+    expect(notBacklog.stderr).toMatch(/is a folder but not a Backlog\.md backlog\/ folder/);
+  }, 180_000); // seven runs of the bin, each opening the embedded database
+
   it('exports --out --commit into a repository: one status change names it, several say sync, nothing new commits nothing', () => {
     const project = newProject('git');
     const repo = tempRepo(root, `repo-${project}`);
@@ -108,6 +132,23 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
       const bad = await session.call('import_tracker', { content: '{"tasks": [{"id": "A", "description": "a", "dependencies": ["B"]}, {"id": "B", "description": "b", "dependencies": ["A"]}]}' });
       expect(bad.isError).toBe(true);
       expect(text(bad)).toMatch(/^dependency_cycle: [\s\S]*A → B → A/);
+    });
+
+    it('imports a Taskmaster file through import_tracker: a project per tag, the totals and each tag', async () => {
+      // The real board less its master tag, on one line: the board host's HTTP hop takes 1 MiB a request.
+      const { master: _master, ...tags } = JSON.parse(sample('taskmaster/tasks.json'));
+      const r = await session.call('import_tracker', { content: JSON.stringify(tags), project: `${project}-tm` });
+      expect(r.isError).toBeFalsy();
+      const out = r.structuredContent as { project: string; boards: Array<{ tag: string; project: string; created: number }> };
+      expect(out).toMatchObject({ project: `${project}-tm`, format: 'taskmaster-json', created: 1096 - 628, skipped_count: 1 });
+      // without a master tag, the first tag takes the project named
+      expect(out.boards.map((b) => [b.tag, b.project, b.created]).slice(0, 3)).toEqual([
+        ['test-tag', `${project}-tm`, 1], ['cc-kiro-hooks', `${project}-tm-cc-kiro-hooks`, 60], ['tm-core-phase-1', `${project}-tm-tm-core-phase-1`, 66],
+      ]);
+      expect(text(r)).toMatch(/^imported taskmaster-json, 8 tags into a project each: 468 created/);
+      expect(text(r)).toMatch(/line 1: mcp-\w+-tm: 1\.dependencies: "16" is no task in the file or on the board/);
+      const beads = await session.call('import_tracker', { content: sample('beads/issues.jsonl'), format: 'beads', project: `${project}-bd` });
+      expect(beads.structuredContent).toMatchObject({ format: 'beads-jsonl', created: 8, skipped_count: 3 });
     });
 
     it('records the branch and commit of the working tree with TASKLANE_GIT_AUTO=1', async () => {

@@ -98,7 +98,8 @@ describe.each(engines)('tracker import and export on %s', (engine) => {
     expect((await board.snapshot(p)).tasks).toEqual([]);
   });
 
-  describe.each(EXPORT_FORMATS)('export as %s, then import', (format) => {
+  // Taskmaster's format has no notes, phases or progress fields: its round trip is in trackers-peers.test.ts.
+  describe.each(EXPORT_FORMATS.filter((f) => f !== 'taskmaster'))('export as %s, then import', (format) => {
     it.each(['task-breakdown.json', 'tasks.md', 'TASK-STATUS.md', 'TODO.md', 'tasks-extra-columns.md'])('gives back the tasks of %s', async (file) => {
       const a = newProject();
       await board.importTasks(a, parseTracker(sample(file)), { actor: 'importer' });

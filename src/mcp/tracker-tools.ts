@@ -1,7 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { importSummary } from '../trackers/import-summary.js';
-import { parseTracker, trackerFormat } from '../trackers/parse-tracker.js';
+import { boardProjects } from '../trackers/board-projects.js';
+import { combineImports, importsSummary } from '../trackers/import-summary.js';
+import { FORMAT_CHOICES, parseTrackerBoards, trackerFormat } from '../trackers/parse-tracker.js';
 import { callSizeProblem, textString } from '../tasks/input-rules.js';
 import { projectField } from '../tasks/inputs.js';
 import type { ToolContext } from './task-tools.js';
@@ -9,7 +10,7 @@ import { runTool } from './tool-result.js';
 
 export const importTrackerInput = {
   project: projectField,
-  format: z.enum(['json', 'tasks-md', 'task-status', 'todo']).optional(),
+  format: z.enum(FORMAT_CHOICES).optional(),
   content: textString(5_000_000)
     .min(1)
     .superRefine((content, ctx) => {
@@ -28,8 +29,8 @@ export function registerTrackerTools(server: McpServer, ctx: ToolContext): void 
     'import_tracker',
     {
       description:
-        "Import a tracker file's content (task-breakdown.json, tasks.md, TASK-STATUS.md, TODO.md): merges by id, takes its statuses, " +
-        'lists skipped lines. Idempotent; dry_run previews.',
+        "Import a tracker file's content (task-breakdown.json, tasks.md, TASK-STATUS.md, TODO.md, Taskmaster tasks.json: a project " +
+        'per tag, Beads issues.jsonl, a Backlog.md task): merges by id, takes its statuses, lists skipped lines. Idempotent; dry_run previews.',
       inputSchema: importTrackerInput,
       outputSchema: importTrackerOut,
       annotations: { destructiveHint: false, idempotentHint: true },
@@ -40,8 +41,12 @@ export function registerTrackerTools(server: McpServer, ctx: ToolContext): void 
         ctx.log,
         'import_tracker',
         p,
-        () => ctx.board.importTasks(p, parseTracker(args.content, args.format && trackerFormat(args.format)), { actor: ctx.defaultAgent(), dryRun: args.dry_run }),
-        importSummary,
+        async () => {
+          const boards = parseTrackerBoards(args.content, args.format && trackerFormat(args.format));
+          const results = await ctx.board.importBoards(boardProjects(p, boards), { actor: ctx.defaultAgent(), dryRun: args.dry_run });
+          return combineImports(results, boards.map((b) => b.tag));
+        },
+        importsSummary,
       );
     },
   );

@@ -61,10 +61,11 @@ export class TaskBoard {
    * unmet_deps or checks the graph; the changes it reports are sent with pg_notify inside it
    * (delivered at commit) and published in this process after the commit.
    */
-  private async write<T>(work: (trx: Trx) => Promise<T>, changesOf: (result: T) => TaskChange[], lock?: { project: string; mode: ProjectLockMode }): Promise<T> {
+  private async write<T>(work: (trx: Trx) => Promise<T>, changesOf: (result: T) => TaskChange[], lock?: { project: string | string[]; mode: ProjectLockMode }): Promise<T> {
     let changes: TaskChange[] = [];
     const result = await inTransaction(this.db, async (trx) => {
-      if (lock && this.serializes) await lockProject(trx, lock.project, lock.mode);
+      // Several projects (one import of many boards) are locked in one order, so two such writes cannot deadlock.
+      if (lock && this.serializes) for (const p of [...new Set([lock.project].flat())].sort()) await lockProject(trx, p, lock.mode);
       const r = await work(trx);
       changes = changesOf(r);
       if (this.options.notify) for (const c of changes) await notifyChange(trx, this.changes.payloadOf(c));
@@ -163,23 +164,28 @@ export class TaskBoard {
   }
 
   /** Imports a parsed tracker in one transaction; a dry run reports the same figures and keeps nothing. */
-  async importTasks(project: string, input: ImportInput, options: { actor?: string | null; dryRun?: boolean } = {}): Promise<ImportResult> {
+  async importTasks(project: string, input: ImportInput, options: ImportOptions = {}): Promise<ImportResult> {
+    return (await this.importBoards([{ project, input }], options))[0];
+  }
+
+  /** Imports several boards of one tracker file (Taskmaster's tags), each into its project, in one transaction. */
+  async importBoards(boards: Array<{ project: string; input: ImportInput }>, options: ImportOptions = {}): Promise<ImportResult[]> {
     const dryRun = options.dryRun ?? false;
     try {
-      return await this.write(
+      const results = await this.write(
         async (trx) => {
-          const result = await importTasks(trx, project, input, options.actor ?? null, dryRun);
-          if (dryRun) throw new DryRun(result);
-          return result;
+          const done: ImportResult[] = [];
+          for (const b of boards) done.push(await importTasks(trx, b.project, b.input, options.actor ?? null, dryRun));
+          if (dryRun) throw new DryRun(done);
+          return done;
         },
-        () => [{ project, task_ids: [], kind: 'written' }],
-        { project, mode: 'graph' },
-      ).then(async (result) => {
-        if (result.created + result.updated >= LARGE_WRITE) await this.analyzeQuietly();
-        return result;
-      });
+        (done) => done.map((r) => ({ project: r.project, task_ids: [], kind: 'written' })),
+        { project: boards.map((b) => b.project), mode: 'graph' },
+      );
+      if (results.reduce((n, r) => n + r.created + r.updated, 0) >= LARGE_WRITE) await this.analyzeQuietly();
+      return results;
     } catch (err) {
-      if (err instanceof DryRun) return err.result;
+      if (err instanceof DryRun) return err.results;
       throw err;
     }
   }
@@ -245,8 +251,10 @@ export class TaskBoard {
 }
 
 /** Rolls a dry run's transaction back while carrying its result out. */
+type ImportOptions = { actor?: string | null; dryRun?: boolean };
+
 class DryRun extends Error {
-  constructor(readonly result: ImportResult) {
+  constructor(readonly results: ImportResult[]) {
     super('dry run');
   }
 }

@@ -2,6 +2,7 @@ import { insertEvents, selectEvents, type NewEvent } from '../db/events.js';
 import type { Db } from '../db/schema.js';
 import { selectAllTasks, selectExistingIds } from '../db/tasks.js';
 import type { TaskInput } from './inputs.js';
+import { bySource, type Skipped } from './skipped.js';
 import { writeTaskList } from './write-task-list.js';
 
 /** A parsed tracker file, as src/trackers makes it. */
@@ -9,7 +10,9 @@ export type ImportInput = {
   format: string;
   tasks: TaskInput[];
   lines: Record<string, number>;
-  skipped: Array<{ line: number; reason: string }>;
+  /** The file each task came from, by id, when the tracker is a folder of files. */
+  files?: Record<string, string>;
+  skipped: Skipped[];
   events?: Array<{ task_id: string; at: string; from_status?: string; to_status?: string; agent?: string; note?: string; line: number }>;
 };
 
@@ -25,7 +28,7 @@ export type ImportResult = {
   by_status: Record<string, number>;
   by_phase: Record<string, number>;
   skipped_count: number;
-  skipped: Array<{ line: number; reason: string }>;
+  skipped: Skipped[];
 };
 
 const SHOWN_SKIPS = 50;
@@ -43,7 +46,8 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
   const tasks = input.tasks.map((t) => {
     const missing = (t.dependencies ?? []).filter((d) => !known.has(d));
     if (missing.length === 0) return t;
-    for (const d of missing) skipped.push({ line: (Object.hasOwn(input.lines, t.id) ? input.lines[t.id] : undefined) ?? 0, reason: `${t.id}.dependencies: "${d}" is no task in the file or on the board; that link was left out` });
+    const at = { line: (Object.hasOwn(input.lines, t.id) ? input.lines[t.id] : undefined) ?? 0, ...(input.files && Object.hasOwn(input.files, t.id) ? { file: input.files[t.id] } : {}) };
+    for (const d of missing) skipped.push({ ...at, reason: `${t.id}.dependencies: "${d}" is no task in the file or on the board; that link was left out` });
     return { ...t, dependencies: (t.dependencies ?? []).filter((d) => known.has(d)) };
   });
 
@@ -78,7 +82,7 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
   };
   const by_status = tally(rows.map((r) => r.status));
   const by_phase = tally(rows.map((r) => r.phase ?? '(none)'));
-  skipped.sort((a, b) => a.line - b.line);
+  skipped.sort(bySource);
   return {
     project: projectId,
     format: input.format,

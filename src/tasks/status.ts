@@ -18,12 +18,17 @@ const ALIASES = new Map<string, Status>(Object.entries({
   wont_do: 'cancelled', obsolete: 'cancelled',
 } satisfies Record<string, Status>));
 
-/** Maps the spellings teams already use (`done`, `in-progress`, `DONE`, `not-started`) to a canonical status. */
-export function parseStatus(value: string, field = 'status'): Status {
+/** The canonical status a spelling means, or undefined (for callers that try several spellings). */
+export function statusOf(value: string): Status | undefined {
   const key = value.trim().toLowerCase().replace(/[\s-]+/g, '_');
   if ((STATUSES as readonly string[]).includes(key)) return key as Status;
-  const alias = ALIASES.get(key);
-  if (alias) return alias;
+  return ALIASES.get(key);
+}
+
+/** Maps the spellings teams already use (`done`, `in-progress`, `DONE`, `not-started`) to a canonical status. */
+export function parseStatus(value: string, field = 'status'): Status {
+  const status = statusOf(value);
+  if (status) return status;
   throw invalid(field, `unknown status "${value}"; use one of ${STATUSES.join(', ')} (aliases such as done, in-progress, todo are accepted)`);
 }
 

@@ -1,4 +1,4 @@
-import { type Token, type Tokens, lexer } from 'marked';
+import { Lexer, type Token, type Tokens } from 'marked';
 
 export type Heading = { kind: 'heading'; depth: number; text: string; line: number };
 export type Table = { kind: 'table'; header: string[]; rows: string[][]; line: number };
@@ -17,18 +17,22 @@ export function plainText(tokens: Token[] | undefined, fallback = ''): string {
     .trim();
 }
 
-/** The headings, tables and lists of a Markdown file, in order, each with its 1-based line. */
+/**
+ * The headings, tables and lists of a Markdown file, in order, each with its 1-based line. Only the
+ * block level is lexed (the inline lexing of every cell would double the time); headings and table
+ * headers, whose plain text is wanted, are lexed inline one by one.
+ */
 export function markdownBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   let line = 1;
-  for (const token of lexer(normalizeText(text))) {
+  for (const token of new Lexer().blockTokens(normalizeText(text), [])) {
     if (token.type === 'heading') {
-      blocks.push({ kind: 'heading', depth: token.depth, text: plainText(token.tokens, token.text), line });
+      blocks.push({ kind: 'heading', depth: token.depth, text: inlineText(token.text), line });
     } else if (token.type === 'table') {
       const table = token as Tokens.Table;
       blocks.push({
         kind: 'table',
-        header: table.header.map((c) => plainText(c.tokens, c.text)),
+        header: table.header.map((c) => inlineText(c.text)),
         // Cells keep their inline Markdown (`code`, **bold**): it is part of what the team wrote.
         rows: table.rows.map((r) => r.map((c) => c.text.trim())),
         line,
@@ -40,3 +44,5 @@ export function markdownBlocks(text: string): Block[] {
   }
   return blocks;
 }
+
+const inlineText = (text: string) => plainText(Lexer.lexInline(text), text);

@@ -1,6 +1,7 @@
-import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import type { JSONPath } from 'jsonc-parser';
 import { describeIssues, fieldPath, LIMITS, restoreProtoKeys } from '../tasks/input-rules.js';
 import { type TaskInput, taskInput } from '../tasks/inputs.js';
+import { isObject, readJsonDocument } from './json-document.js';
 import { normalizeText } from './markdown-blocks.js';
 import { TrackerBuilder } from './tracker-builder.js';
 import type { ParsedTracker } from './types.js';
@@ -31,27 +32,13 @@ function tooDeepAt(text: string, max: number): number {
   return -1;
 }
 
-/** A node's value; objects built with fromEntries, so that a `__proto__` key stays a key. */
-function valueOf(node: Node): unknown {
-  switch (node.type) {
-    case 'object':
-      return Object.fromEntries((node.children ?? []).map((p) => [p.children?.[0]?.value as string, p.children?.[1] ? valueOf(p.children[1]) : undefined]));
-    case 'array':
-      return (node.children ?? []).map(valueOf);
-    default:
-      return node.value;
-  }
-}
-
-/** The tasks array: `{tasks: […]}`, a bare array, or one level down (`{"master": {"tasks": […]}}`). */
-function tasksNode(root: Node | undefined): Node | undefined {
-  if (!root) return undefined;
-  if (root.type === 'array') return root;
-  const direct = findNodeAtLocation(root, ['tasks']);
-  if (direct?.type === 'array') return direct;
-  for (const property of root.children ?? []) {
-    const nested = property.children?.[1] && findNodeAtLocation(property.children[1], ['tasks']);
-    if (nested?.type === 'array') return nested;
+/** The tasks array and its path: `{tasks: […]}`, a bare array, or one level down (`{"master": {"tasks": […]}}`). */
+function tasksArray(root: unknown): { list: unknown[]; path: JSONPath } | undefined {
+  if (Array.isArray(root)) return { list: root, path: [] };
+  if (!isObject(root)) return undefined;
+  if (Array.isArray(root.tasks)) return { list: root.tasks, path: ['tasks'] };
+  for (const [name, value] of Object.entries(root)) {
+    if (isObject(value) && Array.isArray(value.tasks)) return { list: value.tasks, path: [name, 'tasks'] };
   }
   return undefined;
 }
@@ -68,24 +55,22 @@ export function parseTaskBreakdownJson(source: string): ParsedTracker {
     out.skip(lineOf(text, deep), `JSON nested deeper than ${MAX_NESTING} levels; the file was not read (a task's extra fields may nest ${LIMITS.metadataDepth} levels)`);
     return out.finish();
   }
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  for (const e of errors.slice(0, 20)) out.skip(lineOf(text, e.offset), `JSON: ${printParseErrorCode(e.error)}; the text around it was not read`);
-  const list = tasksNode(root);
-  if (!list) {
+  const doc = readJsonDocument(text, [1, 2, 3]);
+  for (const e of doc.errors) out.skip(e.line, e.message);
+  const found = tasksArray(doc.value);
+  if (!found) {
     out.skip(1, 'no "tasks" array found; expected {"tasks": [...]} or an array of tasks');
     return out.finish();
   }
-  for (const node of list.children ?? []) {
-    const line = lineOf(text, node.offset);
-    const raw = valueOf(node) as Record<string, unknown>;
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+  found.list.forEach((raw, i) => {
+    const line = doc.lineOf([...found.path, i]) ?? 1;
+    if (!isObject(raw)) {
       out.skip(line, 'an entry of "tasks" that is not an object');
-      continue;
+      return;
     }
     const task = readTask(raw, line, out);
     if (task) out.add(task, line);
-  }
+  });
   return out.finish();
 }
 

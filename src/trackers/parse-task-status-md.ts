@@ -1,3 +1,4 @@
+import { type Block, markdownBlocks } from './markdown-blocks.js';
 import { parseTableTracker } from './parse-tasks-md.js';
 import { readChangeLog } from './change-log.js';
 import { TrackerBuilder } from './tracker-builder.js';
@@ -8,8 +9,8 @@ import type { ParsedTracker } from './types.js';
  * whose status cell ends in a code word (`✅ DONE`). The section becomes the module. The status legend
  * and progress summaries are not tasks; the change log becomes events.
  */
-export function parseTaskStatusMd(text: string): ParsedTracker {
+export function parseTaskStatusMd(text: string, blocks: Block[] = markdownBlocks(text)): ParsedTracker {
   const out = new TrackerBuilder('task-status-md');
-  return parseTableTracker(text, out, (header, rows, line) => readChangeLog(header, rows, line, out));
+  return parseTableTracker(blocks, out, (header, rows, line) => readChangeLog(header, rows, line, out));
 }
 

@@ -1,5 +1,5 @@
 import { readChangeLog } from './change-log.js';
-import { markdownBlocks } from './markdown-blocks.js';
+import { type Block, markdownBlocks } from './markdown-blocks.js';
 import { isTaskTable, readTaskTable } from './task-table.js';
 import { TrackerBuilder } from './tracker-builder.js';
 import type { ParsedTracker } from './types.js';
@@ -9,20 +9,20 @@ import type { ParsedTracker } from './types.js';
  * headings; a level-2 heading above a table is its phase, a deeper one its module. A change-log
  * table, if any, becomes events (it carries the notes).
  */
-export function parseTasksMd(text: string): ParsedTracker {
+export function parseTasksMd(text: string, blocks: Block[] = markdownBlocks(text)): ParsedTracker {
   const out = new TrackerBuilder('tasks-md');
-  return parseTableTracker(text, out, (header, rows, line) => readChangeLog(header, rows, line, out));
+  return parseTableTracker(blocks, out, (header, rows, line) => readChangeLog(header, rows, line, out));
 }
 
 /** Walks headings and tables; `other` gets the tables that are not task tables and says whether it used them. */
 export function parseTableTracker(
-  text: string,
+  blocks: Block[],
   out: TrackerBuilder,
   other: (header: string[], rows: string[][], line: number) => boolean,
 ): ParsedTracker {
   let phase: string | undefined;
   let module: string | undefined;
-  for (const block of markdownBlocks(text)) {
+  for (const block of blocks) {
     if (block.kind === 'heading') {
       if (block.depth === 2) {
         phase = block.text;

@@ -1,6 +1,6 @@
 import type { Token, Tokens } from 'marked';
 import type { TaskInput } from '../tasks/inputs.js';
-import { markdownBlocks } from './markdown-blocks.js';
+import { type Block, markdownBlocks } from './markdown-blocks.js';
 import { TrackerBuilder } from './tracker-builder.js';
 import type { ParsedTracker } from './types.js';
 
@@ -57,7 +57,7 @@ function nestedLists(item: Tokens.ListItem, line: number): Array<{ list: Tokens.
  * parentheses after the box is the completion date; indented plain bullets are details of the item
  * above; indented checkboxes are subtasks (`2B-3.1`), and the item depends on them.
  */
-export function parseTodoMd(text: string): ParsedTracker {
+export function parseTodoMd(text: string, blocks: Block[] = markdownBlocks(text)): ParsedTracker {
   const out = new TrackerBuilder('todo-md');
   let phase: string | undefined;
   let module: string | undefined;
@@ -90,7 +90,7 @@ export function parseTodoMd(text: string): ParsedTracker {
     return task;
   };
 
-  for (const block of markdownBlocks(text)) {
+  for (const block of blocks) {
     if (block.kind === 'heading') {
       if (block.depth === 1) continue;
       if (block.depth === 2) {
@@ -115,6 +115,6 @@ export function parseTodoMd(text: string): ParsedTracker {
     }
   }
   // Subtasks are added as they are read, before their parent; the parent's line order is what readers expect.
-  out.tasks.sort((a, b) => out.lines[a.id] - out.lines[b.id]);
+  out.tasks.sort((a, b) => out.lines.get(a.id)! - out.lines.get(b.id)!);
   return out.finish();
 }

@@ -1,15 +1,23 @@
-import { detectFormat } from './detect-format.js';
+import { detectTracker } from './detect-format.js';
+import type { Block } from './markdown-blocks.js';
+import { parseBacklogFiles } from './parse-backlog-md.js';
+import { parseBeadsJsonl } from './parse-beads-jsonl.js';
 import { parseTaskBreakdownJson } from './parse-task-breakdown-json.js';
 import { parseTaskStatusMd } from './parse-task-status-md.js';
+import { parseTaskmasterJson } from './parse-taskmaster-json.js';
 import { parseTasksMd } from './parse-tasks-md.js';
 import { parseTodoMd } from './parse-todo-md.js';
 import type { ParsedTracker, TrackerFormat } from './types.js';
 
-const PARSERS: Record<TrackerFormat, (text: string) => ParsedTracker> = {
+/** Each format's parser; a Taskmaster file gives one board per tag, the others one board. */
+const PARSERS: Record<TrackerFormat, (text: string, blocks?: Block[]) => ParsedTracker | ParsedTracker[]> = {
   'task-breakdown-json': parseTaskBreakdownJson,
   'tasks-md': parseTasksMd,
   'task-status-md': parseTaskStatusMd,
   'todo-md': parseTodoMd,
+  'taskmaster-json': parseTaskmasterJson,
+  'beads-jsonl': parseBeadsJsonl,
+  'backlog-md': (text) => parseBacklogFiles([{ path: 'tasks/task.md', text }]),
 };
 
 /** Short names people type (`--format json`) for each format. */
@@ -18,13 +26,26 @@ const FORMAT_NAMES = new Map<string, TrackerFormat>(Object.entries({
   'tasks-md': 'tasks-md', tasks: 'tasks-md',
   md: 'task-status-md', 'task-status': 'task-status-md', 'task-status-md': 'task-status-md',
   todo: 'todo-md', 'todo-md': 'todo-md',
+  taskmaster: 'taskmaster-json', 'taskmaster-json': 'taskmaster-json',
+  beads: 'beads-jsonl', 'beads-jsonl': 'beads-jsonl', jsonl: 'beads-jsonl',
+  backlog: 'backlog-md', 'backlog-md': 'backlog-md',
 } satisfies Record<string, TrackerFormat>));
+
+/** The names `--format` and import_tracker's `format` take, one per format. */
+export const FORMAT_CHOICES = ['json', 'tasks-md', 'task-status', 'todo', 'taskmaster', 'beads', 'backlog'] as const;
 
 export function trackerFormat(name: string): TrackerFormat | undefined {
   return FORMAT_NAMES.get(name.trim().toLowerCase());
 }
 
-/** Parses a tracker file: the format given, or the one its content shows. */
+/** Parses a tracker file into its boards (Taskmaster: one per tag): the format given, or the one its content shows. */
+export function parseTrackerBoards(text: string, format?: TrackerFormat): ParsedTracker[] {
+  const detected = format ? { format } : detectTracker(text);
+  const parsed = PARSERS[detected.format](text, detected.blocks);
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** Parses a one-board tracker file (every format but a Taskmaster file with several tags, whose first tag it gives). */
 export function parseTracker(text: string, format?: TrackerFormat): ParsedTracker {
-  return PARSERS[format ?? detectFormat(text)](text);
+  return parseTrackerBoards(text, format)[0];
 }

@@ -1,14 +1,17 @@
 import { describeIssues, idProblem, LIMITS, stringProblem } from '../tasks/input-rules.js';
+import { bySource } from '../tasks/skipped.js';
 import { type TaskInput, taskInput } from '../tasks/inputs.js';
-import { parsePriority, parseStatus, parseTime } from '../tasks/status.js';
-import type { ParsedTracker, TrackerEvent, TrackerFormat } from './types.js';
+import { parsePriority, parseTime, statusOf } from '../tasks/status.js';
+import type { ParsedTracker, Skipped, TrackerEvent, TrackerFormat } from './types.js';
 
 /** Collects a parser's tasks with their lines, and every row or field it left out with the reason. */
 export class TrackerBuilder {
   readonly tasks: TaskInput[] = [];
-  /** Null prototype: an id such as `constructor` or `__proto__` is a key like any other. */
-  readonly lines: Record<string, number> = Object.create(null);
-  readonly skipped: Array<{ line: number; reason: string }> = [];
+  /** The line each task came from, by id. */
+  readonly lines = new Map<string, number>();
+  /** The file each task came from, when the tracker is a folder of files. */
+  readonly files: Record<string, string> = Object.create(null);
+  readonly skipped: Skipped[] = [];
   readonly events: TrackerEvent[] = [];
   private readonly reverse: Array<{ from: string; to: string[]; line: number }> = [];
 
@@ -18,8 +21,13 @@ export class TrackerBuilder {
     this.skipped.push({ line, reason });
   }
 
+  /** Reports a problem of a task already added, at its line (and file). */
+  skipTask(id: string, reason: string): void {
+    this.skipped.push({ line: this.lines.get(id) ?? 1, reason, ...(this.files[id] ? { file: this.files[id] } : {}) });
+  }
+
   has(id: string): boolean {
-    return Object.hasOwn(this.lines, id);
+    return this.lines.has(id);
   }
 
   /** Adds a task that meets write_task_list's input rules; one that does not is skipped with the reasons. */
@@ -30,11 +38,19 @@ export class TrackerBuilder {
       return;
     }
     if (this.has(task.id)) {
-      this.skip(line, `${task.id}: the id repeats line ${this.lines[task.id]}; the first one was kept`);
+      this.skip(line, `${task.id}: the id repeats ${this.files[task.id] ?? `line ${this.lines.get(task.id)}`}; the first one was kept`);
       return;
     }
-    this.lines[task.id] = line;
+    this.lines.set(task.id, line);
     this.tasks.push(task);
+  }
+
+  /** Adds a task that passes write_task_list's input checks; one that does not is reported and left out. */
+  addChecked(task: TaskInput, line: number): void {
+    const parsed = taskInput.safeParse(task);
+    if (parsed.success) return this.add(parsed.data, line);
+    const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'task'}: ${i.message}`);
+    this.skip(line, `${task.id}: ${problems.join('; ')}; the task was left out`);
   }
 
   /** `from` blocks each of `to`: recorded as dependencies of those tasks once every task is read. */
@@ -46,11 +62,8 @@ export class TrackerBuilder {
     // The code word is the last word: whatever comes before it (emoji, broken encodings of one) is decoration.
     const word = cell.match(/[A-Za-z][A-Za-z_-]*/g)?.pop();
     if (!cell.trim()) return undefined;
-    try {
-      if (word) return parseStatus(word);
-    } catch {
-      // reported below
-    }
+    const status = statusOf(cell) ?? (word ? statusOf(word) : undefined);
+    if (status) return status;
     this.skip(line, `${id}.status: "${cell}" has no known status word; the status was left as it is (pending for a new task)`);
     return undefined;
   }
@@ -117,8 +130,9 @@ export class TrackerBuilder {
     return {
       format: this.format,
       tasks: this.tasks,
-      lines: this.lines,
-      skipped: this.skipped.sort((a, b) => a.line - b.line),
+      lines: Object.fromEntries(this.lines),
+      ...(Object.keys(this.files).length ? { files: this.files } : {}),
+      skipped: this.skipped.sort(bySource),
       ...(events.length ? { events } : {}),
     };
   }
