@@ -1,6 +1,5 @@
-import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_MESSAGE_BYTES, defaultDataDir, MAX_MAX_MESSAGE_BYTES, MIN_MAX_MESSAGE_BYTES } from './local-settings.js';
 
 const envSchema = z.object({
   TASKLANE_DATABASE_URL: z.string().min(1).optional(),
@@ -24,7 +23,7 @@ const envSchema = z.object({
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
-  TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(MIN_MAX_MESSAGE_BYTES).max(MAX_MAX_MESSAGE_BYTES).default(DEFAULT_MAX_MESSAGE_BYTES),
   TASKLANE_EMBEDDINGS: z.enum(['ollama', 'off']).optional(),
   OLLAMA_HOST: z.string().min(1).optional(),
   TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default('nomic-embed-text'),
@@ -65,7 +64,7 @@ export type HttpConfig = {
   sessionIdleSeconds: number;
 };
 
-export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
+export { defaultDataDir };
 
 export class ConfigError extends Error {}
 

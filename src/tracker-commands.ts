@@ -9,14 +9,15 @@ import { sameTracker, statusCommitMessage } from './trackers/status-commit-messa
 
 export class UsageError extends Error {}
 
-type Options = { format?: string; out?: string; commit: boolean; dryRun: boolean };
+/** `cwd`: where relative paths start (the caller's folder, also when a board host runs the command). */
+type Options = { format?: string; out?: string; commit: boolean; dryRun: boolean; cwd?: string };
 
 /** `tasklane import FILE`: parse, import in one transaction, and say what changed and what was skipped. */
 export async function importCommand(app: App, project: string, file: string | undefined, options: Options): Promise<string> {
   if (!file) throw new UsageError('import needs a file: tasklane import FILE [--project P] [--format F] [--dry-run]');
   const format = options.format ? trackerFormat(options.format) : undefined;
   if (options.format && !format) throw new UsageError(`--format: "${options.format}" is not a tracker format; use json, tasks-md, task-status or todo`);
-  const text = fs.readFileSync(file, 'utf8');
+  const text = fs.readFileSync(path.resolve(options.cwd ?? '.', file), 'utf8');
   const result = await app.board.importTasks(project, parseTracker(text, format), { actor: 'tasklane import', dryRun: options.dryRun });
   return `${importSummary(result)}\n`;
 }
@@ -32,7 +33,7 @@ export async function exportCommand(app: App, project: string, options: Options)
   const text = exportTracker(await app.board.snapshot(project), format);
   if (!options.out) return text;
 
-  const out = path.resolve(options.out);
+  const out = path.resolve(options.cwd ?? '.', options.out);
   const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
   const unchanged = current !== undefined && sameTracker(current, text);
   if (!unchanged) {

@@ -49,6 +49,7 @@ export class LineTransport implements Transport {
     this.input.on('error', this.#onStreamError);
     if ((this.output as unknown) !== this.input) this.output.on('error', this.#onStreamError);
     if (this.options.head?.length) this.#splitter.push(this.options.head);
+    this.input.resume();
   }
 
   send(message: JSONRPCMessage): Promise<void> {
