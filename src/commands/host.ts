@@ -8,6 +8,14 @@ import type { ParsedCommand } from './command-io.js';
 
 type Status = HostInfo & { sessions: number; ready: boolean };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 function folderOf(): string {
   const folder = embeddedFolder(hostSettings()?.folder ?? loadConfig().databaseUrl);
@@ -79,6 +87,7 @@ export async function run(cmd: ParsedCommand): Promise<number> {
     const probe = tryLockFile(folderLockPath(folder), 'checking that the host stopped');
     if (probe) {
       probe.release();
+      for (let j = 0; j < 40 && isRunning(status.pid); j++) await sleep(50); // it exits right after
       process.stdout.write(`${status.role} ${status.pid} stopped\n`);
       return 0;
     }
