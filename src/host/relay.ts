@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { untilStopped } from '../process/until-stopped.js';
-import { errorLine, INTERNAL_ERROR, INVALID_REQUEST, isInitializeLine, LineSplitter, messageId, tooLargeMessage } from '../transports/line-framing.js';
+import { answeredLine, errorLine, INTERNAL_ERROR, INVALID_REQUEST, isInitializeLine, LineSplitter, messageId, type RawId, tooLargeMessage } from '../transports/line-framing.js';
 import { connectToHost, type HostConnection, ownSettings } from './host-connection.js';
 import { hostSocketPath } from './host-files.js';
 
@@ -32,8 +32,17 @@ export function relayStdio(options: RelayOptions): Promise<number> {
   let replays = 0;
   let stdinEnded = false;
   let exitCode = 0;
-  const inFlight = new Set<string>();
-  let queue: Buffer[] = [];
+  // Requests not yet answered, with their line number on the current connection (once written): an
+  // answer with a null id (a line the host could not parse) names the line it answers.
+  const inFlight = new Map<string, number | undefined>();
+  const lineIds = new Map<number, string>();
+  let linesSent = 0;
+  let queue: Array<{ line: Buffer; id: string | undefined }> = [];
+  const forget = (id: string) => {
+    const n = inFlight.get(id);
+    if (n !== undefined) lineIds.delete(n);
+    inFlight.delete(id);
+  };
 
   const life = untilStopped(async () => {
     host?.destroy();
@@ -56,12 +65,14 @@ export function relayStdio(options: RelayOptions): Promise<number> {
     Number.MAX_SAFE_INTEGER,
     (line) => {
       const id = messageId(line);
-      if (id !== undefined && id !== null) {
-        if (id === replayId) {
-          replayId = undefined; // the answer to our own replayed initialize
-          return;
-        }
-        inFlight.delete(id);
+      if (id === replayId && id !== undefined) {
+        replayId = undefined; // the answer to our own replayed initialize
+        return;
+      }
+      if (id !== undefined && id !== null) forget(id);
+      else if (id === null) {
+        const answered = lineIds.get(answeredLine(line) ?? -1);
+        if (answered !== undefined) forget(answered);
       }
       toAgent(Buffer.concat([line, NEWLINE]));
       if (inFlight.size === 0) finishIfDone();
@@ -75,8 +86,9 @@ export function relayStdio(options: RelayOptions): Promise<number> {
     hostLost = true;
     fromHost.end();
     if (inFlight.size) options.log('warn', 'the board host stopped with calls in flight', { calls: inFlight.size });
-    for (const id of inFlight) toAgent(errorLine(id, INTERNAL_ERROR, HOST_LOST));
+    for (const id of inFlight.keys()) toAgent(errorLine(id, INTERNAL_ERROR, HOST_LOST));
     inFlight.clear();
+    lineIds.clear();
     stdin.resume();
     if (queue.length) connect();
     finishIfDone();
@@ -84,6 +96,7 @@ export function relayStdio(options: RelayOptions): Promise<number> {
 
   const attach = ({ socket, rest }: HostConnection) => {
     host = socket;
+    linesSent = 0;
     socket.on('data', (chunk: Buffer) => fromHost.push(chunk));
     socket.on('drain', () => stdin.resume());
     socket.once('close', () => hostClosed(socket));
@@ -94,18 +107,18 @@ export function relayStdio(options: RelayOptions): Promise<number> {
       const again = { ...(JSON.parse(initialize.toString('utf8')) as object), id: `tasklane-relay-${++replays}` };
       replayId = JSON.stringify(again.id);
       socket.write(`${JSON.stringify(again)}\n{"jsonrpc":"2.0","method":"notifications/initialized"}\n`);
+      linesSent += 2;
     }
     const waiting = queue;
     queue = [];
-    for (const line of waiting) toHost(line);
+    for (const { line, id } of waiting) toHost(line, id);
     socket.resume();
   };
 
   const failQueued = (reason: string) => {
-    for (const line of queue) {
-      const id = messageId(line);
-      if (id === undefined || id === null) continue;
-      inFlight.delete(id);
+    for (const { id } of queue) {
+      if (id === undefined) continue;
+      forget(id);
       toAgent(errorLine(id, INTERNAL_ERROR, `tasklane: ${reason}`));
     }
     queue = [];
@@ -141,11 +154,16 @@ export function relayStdio(options: RelayOptions): Promise<number> {
       });
   };
 
-  const toHost = (line: Buffer) => {
+  const toHost = (line: Buffer, id: string | undefined) => {
     if (!host) {
-      queue.push(line);
+      queue.push({ line, id });
       connect();
       return;
+    }
+    linesSent++;
+    if (id !== undefined) {
+      inFlight.set(id, linesSent);
+      lineIds.set(linesSent, id);
     }
     if (!host.write(Buffer.concat([line, NEWLINE]))) stdin.pause();
   };
@@ -154,9 +172,10 @@ export function relayStdio(options: RelayOptions): Promise<number> {
     options.maxMessageBytes,
     (line) => {
       if (!initialize && isInitializeLine(line)) initialize = line;
-      const id = messageId(line);
-      if (id !== undefined && id !== null && line.indexOf('"method"') !== -1) inFlight.add(id);
-      toHost(line);
+      const id: RawId | undefined = messageId(line);
+      const request = id !== undefined && id !== null && line.indexOf('"method"') !== -1 ? id : undefined;
+      if (request !== undefined) inFlight.set(request, undefined);
+      toHost(line, request);
     },
     (id, bytes) => toAgent(errorLine(id, INVALID_REQUEST, tooLargeMessage(bytes, options.maxMessageBytes))),
   );

@@ -176,9 +176,24 @@ export function isInitializeLine(line: Buffer): boolean {
   }
 }
 
-/** A JSON-RPC error answer, written with the id's own text. */
-export function errorLine(id: RawId, code: number, message: string): string {
-  return `{"jsonrpc":"2.0","id":${id ?? 'null'},"error":{"code":${code},"message":${JSON.stringify(message)}}}\n`;
+/**
+ * A JSON-RPC error answer, written with the id's own text. `line`: the number of the line it answers
+ * on its connection (1 = the first), for an answer whose id is null: a relay knows by it which call the
+ * answer ends.
+ */
+export function errorLine(id: RawId, code: number, message: string, line?: number): string {
+  const data = line === undefined ? '' : `,"data":{"line":${line}}`;
+  return `{"jsonrpc":"2.0","id":${id ?? 'null'},"error":{"code":${code},"message":${JSON.stringify(message)}${data}}}\n`;
+}
+
+/** The line number an id-less error answer names (see errorLine), read with a parse: such answers are rare. */
+export function answeredLine(line: Buffer): number | undefined {
+  try {
+    const n = (JSON.parse(line.toString('utf8')) as { error?: { data?: { line?: unknown } } }).error?.data?.line;
+    return typeof n === 'number' ? n : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const PARSE_ERROR = -32700;

@@ -28,6 +28,7 @@ export class LineTransport implements Transport {
   readonly #splitter: LineSplitter;
   readonly #unanswered = new Set<RequestId>();
   #inputEnded = false;
+  #lines = 0;
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -38,7 +39,7 @@ export class LineTransport implements Transport {
     this.#splitter = new LineSplitter(
       options.maxMessageBytes,
       (line) => this.#onLine(line),
-      (id, bytes) => this.#write(errorLine(id, INVALID_REQUEST, tooLargeMessage(bytes, options.maxMessageBytes))),
+      (id, bytes) => this.#write(errorLine(id, INVALID_REQUEST, tooLargeMessage(bytes, options.maxMessageBytes), ++this.#lines)),
     );
   }
 
@@ -105,17 +106,18 @@ export class LineTransport implements Transport {
   };
 
   #onLine(line: Buffer): void {
+    const n = ++this.#lines;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line.toString('utf8'));
     } catch {
-      void this.#write(errorLine(null, PARSE_ERROR, 'Parse error: the line is not JSON; send one JSON-RPC message per line'));
+      void this.#write(errorLine(null, PARSE_ERROR, `Parse error: line ${n} is not JSON; send one JSON-RPC message per line`, n));
       return;
     }
     const checked = JSONRPCMessageSchema.safeParse(parsed);
     if (!checked.success) {
       const id = idText((parsed as { id?: unknown } | null)?.id);
-      void this.#write(errorLine(id, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 request, notification or response'));
+      void this.#write(errorLine(id, INVALID_REQUEST, `Invalid Request: line ${n} is not a JSON-RPC 2.0 request, notification or response`, n));
       return;
     }
     const message = checked.data;
