@@ -25,10 +25,13 @@ describe.each(modes)('stdio framing (%s)', (mode) => {
   it('answers every request of a burst written before initialize is answered, then those after stdin closes', async () => {
     const p = rawStdio(env(`burst-${mode.replace(' ', '-')}-${Date.now()}`));
     const tasks = Array.from({ length: 20 }, (_, i) => ({ id: `B${i}`, description: `burst ${i}` }));
-    await p.write(initialize(1) + toolCall(2, 'write_task_list', { tasks }) + Array.from({ length: 20 }, (_, i) => toolCall(3 + i, 'get_next_task', { agent: `w${i}` })).join(''));
-    for (let id = 1; id <= 22; id++) expect((await p.answer(id)).error, `answer ${id}`).toBeUndefined();
+    await p.write(initialize(1) + toolCall(2, 'write_task_list', { tasks }));
+    for (const id of [1, 2]) expect((await p.answer(id)).error, `answer ${id}`).toBeUndefined();
+    await p.write(Array.from({ length: 20 }, (_, i) => toolCall(3 + i, 'get_next_task', { agent: `w${i}` })).join(''));
+    for (let id = 3; id <= 22; id++) expect((await p.answer(id)).error, `answer ${id}`).toBeUndefined();
+    const claimed = Array.from({ length: 20 }, (_, i) => (p.lines.find((l) => l.id === 3 + i)!.result!.structuredContent as { task: { id: string } }).task.id);
     // A second burst, then EOF at once: every answer still arrives before the process exits.
-    await p.write(Array.from({ length: 20 }, (_, i) => toolCall(100 + i, 'mark_task_status', { task_id: `B${i}`, status: 'completed', agent: `w${i}` })).join('') + toolCall(200, 'read_task_breakdown', {}));
+    await p.write(claimed.map((task, i) => toolCall(100 + i, 'mark_task_status', { task_id: task, status: 'completed', agent: `w${i}` })).join('') + toolCall(200, 'read_task_breakdown', {}));
     p.end();
     expect(await p.exited).toBe(0);
     for (let id = 100; id < 120; id++) {
