@@ -30,11 +30,6 @@ export type HttpOptions = {
   sessionIdleSeconds?: number;
   /** Allows a non-loopback binding without a token. */
   insecureNoAuth?: boolean;
-  /**
-   * What a new session takes from its initialize request beyond the server's defaults. The board host
-   * uses it: each local agent's proxy sends its own default project and working directory.
-   */
-  sessionContext?: (req: Request) => Partial<Pick<App, 'defaultProject' | 'gitRef'>>;
   /** How long shutdown waits for in-flight calls before cutting connections. */
   shutdownGraceMs?: number;
   /**
@@ -112,7 +107,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
       return sendJsonRpcError(res, 400, -32000, 'Bad Request: send initialize first, then the Mcp-Session-Id header it returns');
     }
-    const server = createMcpServer({ ...deps, ...options.sessionContext?.(req) });
+    const server = createMcpServer(deps);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (sid): void => {
