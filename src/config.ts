@@ -5,6 +5,8 @@ const envSchema = z.object({
   TASKLANE_DATABASE_URL: z.string().min(1).optional(),
   TASKLANE_PROJECT: z.string().min(1).max(200).optional(),
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Read by src/log.ts for one-shot commands: `json` keeps pino's JSON lines instead of short human ones.
+  TASKLANE_LOG_FORMAT: z.enum(['human', 'json']).default('human'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   TASKLANE_PG_PREPARED: z.enum(['on', 'off']).default('on'),
