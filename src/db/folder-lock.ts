@@ -65,12 +65,44 @@ export function lockHolder(file: string): LockHolder | undefined {
 export const folderLockPath = (folder: string) => path.join(folder, 'tasklane.lock');
 
 /**
+ * A tasklane from before the OS lock (its note has `command`, not `role`) still running on the folder, as
+ * during an upgrade: it holds no OS lock, so its note is all there is to go by. Such a note is removed on
+ * a clean exit; after a crash its pid must also still run tasklane.
+ */
+function olderTasklane(file: string): number | undefined {
+  let note: { pid?: unknown; command?: unknown; role?: unknown };
+  try {
+    note = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof note;
+  } catch {
+    return undefined;
+  }
+  if (typeof note.pid !== 'number' || typeof note.command !== 'string' || note.role !== undefined || note.pid === process.pid) return undefined;
+  try {
+    process.kill(note.pid, 0);
+  } catch {
+    return undefined;
+  }
+  try {
+    return /tasklane|cli\.js/.test(fs.readFileSync(`/proc/${note.pid}/cmdline`, 'utf8')) ? note.pid : undefined;
+  } catch {
+    return process.platform === 'linux' ? undefined : note.pid;
+  }
+}
+
+/**
  * One process per embedded database folder: PGlite is a single connection with no cross-process
  * locking, so a second opener would corrupt it. `role` says what holds it, for the message another
  * process gets.
  */
 export function lockFolder(folder: string, role: string): HeldLock {
   const file = folderLockPath(folder);
+  const older = olderTasklane(file);
+  if (older !== undefined) {
+    throw new FolderInUseError(
+      `the embedded database folder ${folder} is in use by an older tasklane (pid ${older}), from before this version: ` +
+        `stop it (its agents too, or wait for its board host to stop when idle), then start again.`,
+    );
+  }
   const held = tryLockFile(file, role);
   if (held) return held;
   const holder = lockHolder(file);

@@ -16,7 +16,7 @@ import { hostInfoPath, hostLogPath } from './host-files.js';
  * It stops by itself after it has had no client for `boardHostIdleSeconds`.
  */
 export async function runBoardHost(config: Config, folder: string): Promise<void> {
-  const log = pino({ level: config.logLevel, base: { pid: process.pid, role: 'board-host' } }, pino.destination({ dest: hostLogPath(folder), mkdir: true }));
+  const log = pino({ level: config.logLevel, base: { pid: process.pid, role: 'board-host' } }, pino.destination({ dest: hostLogPath(folder), mkdir: true, mode: 0o600 }));
   try {
     await serve(config, folder, log);
   } catch (err) {
