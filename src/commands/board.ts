@@ -1,4 +1,4 @@
-import { connectToHost, ownSettings } from '../host/host-connection.js';
+import { connectToHost, HostRefusedError, ownSettings } from '../host/host-connection.js';
 import { hostSocketPath } from '../host/host-files.js';
 import { printHostedOutput } from '../host/hosted-command.js';
 import { hostSettings } from '../local-settings.js';
@@ -24,6 +24,7 @@ export async function run(cmd: ParsedCommand): Promise<number> {
       host = await ensureHost(folder, () => connectToHost(socketPath, hello));
     }
     if (host) {
+      if (host.ack.tasklane !== 'ok') throw new HostRefusedError(host.ack.message ?? 'the board host refused this command');
       const code = await printHostedOutput(host, io);
       if (code === 0 && cmd.values.open) await open(/https?:\/\/\S+/.exec(printed.trim().split('\n').at(-1) ?? '')?.[0] ?? '');
       return code;

@@ -1,5 +1,5 @@
 import { FolderInUseError } from '../db/folder-lock.js';
-import { connectToHost, ownSettings } from '../host/host-connection.js';
+import { connectToHost, HostRefusedError, ownSettings } from '../host/host-connection.js';
 import { hostSocketPath, SOCKET_ROLES } from '../host/host-files.js';
 import { printHostedOutput } from '../host/hosted-command.js';
 import { hostSettings } from '../local-settings.js';
@@ -22,7 +22,7 @@ export async function run(cmd: ParsedCommand): Promise<number> {
   for (;;) {
     const host = await connectToHost(hostSocketPath(folder), hello);
     if (host) {
-      if (host.ack.tasklane !== 'ok') throw new FolderInUseError(host.ack.message ?? 'the board host refused this command');
+      if (host.ack.tasklane !== 'ok') throw new HostRefusedError(host.ack.message ?? 'the board host refused this command');
       return printHostedOutput(host, processIo);
     }
     try {

@@ -21,6 +21,9 @@ export type HostConnection = { socket: net.Socket; ack: Ack; /** bytes the host 
 export const ownSettings = (): Record<string, string> =>
   Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('TASKLANE_') && e[1] !== undefined));
 
+/** The host would not serve this client (its settings are invalid, say): the host's own words. */
+export class HostRefusedError extends Error {}
+
 const ABSENT = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK']);
 
 /**

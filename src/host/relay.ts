@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { untilStopped } from '../process/until-stopped.js';
 import { answeredLine, errorLine, INTERNAL_ERROR, INVALID_REQUEST, isInitializeLine, LineSplitter, messageId, type RawId, tooLargeMessage } from '../transports/line-framing.js';
-import { connectToHost, type HostConnection, ownSettings } from './host-connection.js';
+import { connectToHost, type HostConnection, HostRefusedError, ownSettings } from './host-connection.js';
 import { hostSocketPath } from './host-files.js';
 
 export type RelayOptions = { folder: string; maxMessageBytes: number; version: string; log: (level: 'info' | 'warn', msg: string, extra?: object) => void };
@@ -10,8 +10,6 @@ const HOST_LOST =
   'tasklane: the board host stopped during this call, so the call may or may not have taken effect; the next call ' +
   'starts a new host. Check with read_task_breakdown, then retry.';
 const NEWLINE = Buffer.from('\n');
-
-class Refused extends Error {}
 
 /**
  * The stdio `tasklane` of an agent on an embedded folder: a byte pipe between the agent and the folder's
@@ -133,7 +131,7 @@ export function relayStdio(options: RelayOptions): Promise<number> {
       }
       if (connection.ack.tasklane !== 'ok') {
         connection.socket.destroy();
-        throw new Refused(connection.ack.message ?? 'the board host refused this client');
+        throw new HostRefusedError(connection.ack.message ?? 'the board host refused this client');
       }
       if (!hostLost) options.log('info', 'tasklane started', { transport: 'stdio', via: 'board host', host_pid: connection.ack.pid, database: `pglite ${options.folder}` });
       attach(connection);
@@ -141,7 +139,7 @@ export function relayStdio(options: RelayOptions): Promise<number> {
       .catch((err: Error) => {
         options.log('warn', err.message);
         failQueued(err.message);
-        if (err instanceof Refused) {
+        if (err instanceof HostRefusedError) {
           process.stderr.write(`tasklane: ${err.message}\n`);
           exitCode = 1;
           stdinEnded = true;
