@@ -43,6 +43,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     folder?.remove();
   });
 
+  // Each call opens the folder itself (no board host runs): seconds each on a loaded machine.
   const cli = (args: string[], cwd = root) => {
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TASKLANE_DATABASE_URL: url, TASKLANE_LOG_LEVEL: 'warn' } });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -67,7 +68,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     const bad = cli(['import', path.join(FORMATS_DIR, 'tasks.md'), '--format', 'yaml']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--format: "yaml" is not a tracker format/);
-  });
+  }, 180_000);
 
   it('exports --out --commit into a repository: one status change names it, several say sync, nothing new commits nothing', () => {
     const project = newProject('git');
@@ -88,7 +89,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     const outside = cli(['export', '--out', path.join(root, 'loose', 'x.md'), '--commit', '--project', project]);
     expect(outside.code).toBe(1);
     expect(outside.stderr).toMatch(/not inside a git repository/);
-  });
+  }, 180_000);
 
   describe('over MCP', () => {
     let session: Awaited<ReturnType<typeof connectStdio>>;

@@ -82,7 +82,7 @@ export function relayStdio(options: RelayOptions): Promise<number> {
     if (host !== socket) return;
     host = undefined;
     hostLost = true;
-    fromHost.end();
+    fromHost.discard();
     if (inFlight.size) options.log('warn', 'the board host stopped with calls in flight', { calls: inFlight.size });
     for (const id of inFlight.keys()) toAgent(errorLine(id, INTERNAL_ERROR, HOST_LOST));
     inFlight.clear();

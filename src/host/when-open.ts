@@ -11,9 +11,12 @@ export function whenOpen<T extends object>(opening: Promise<T>): T {
   });
   ready.catch(() => {}); // reported to each call, not as an unhandled rejection
   return new Proxy({} as T, {
-    get: (_target, name) => async (...args: unknown[]) => {
-      const real = (await ready) as Record<string | symbol, (...a: unknown[]) => unknown>;
-      return real[name].apply(real, args);
+    get: (_target, name) => {
+      if (name === 'then' || typeof name === 'symbol') return undefined; // not a promise, whatever awaits it
+      return async (...args: unknown[]) => {
+        const real = (await ready) as Record<string, (...a: unknown[]) => unknown>;
+        return real[name].apply(real, args);
+      };
     },
   });
 }

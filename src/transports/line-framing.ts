@@ -45,6 +45,14 @@ export class LineSplitter {
     }
   }
 
+  /** Drops a partial line (its sender died while writing it). */
+  discard(): void {
+    this.#chunks = [];
+    this.#size = 0;
+    this.#oversize = undefined;
+    this.#oversizeBytes = 0;
+  }
+
   /** The stream ended: a last line without its newline still counts. */
   end(): void {
     if (this.#size || this.#oversize) this.#endLine();
