@@ -20,6 +20,7 @@ const STARTS = 10;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-proxy-bench-'));
 const folder = path.join(root, 'board');
 const BARE = path.resolve(import.meta.dirname, 'bare-sdk-server.mjs');
+const BARE_PIPE = path.resolve(import.meta.dirname, 'bare-pipe.mjs');
 const baseEnv = { ...(process.env as Record<string, string>), HOME: root, TASKLANE_DATABASE_URL: folder, TASKLANE_LOG_LEVEL: 'warn', TASKLANE_BOARD_HOST_IDLE_SECONDS: '30' };
 
 async function stdioClient(name: string, command: string, args: string[], env: Record<string, string> = baseEnv): Promise<Client> {
@@ -50,9 +51,19 @@ async function cycle(c: Client, name: string, calls?: number[]): Promise<boolean
   return true;
 }
 
-async function solo(boardHost: boolean, n: number) {
-  if (!boardHost) stopHost();
-  const c = await agent('solo', `solo-${boardHost ? 'host' : 'direct'}-${n}`, boardHost);
+type Path = 'host' | 'direct' | 'pipe';
+
+/** The agent's process: the relay to the host, its own folder, or a bare node pipe to the host (the hop's floor). */
+async function soloAgent(mode: Path, project: string): Promise<Client> {
+  if (mode !== 'pipe') return agent('solo', project, mode === 'host');
+  await (await agent('starter', project, true)).close(); // a host runs
+  const hello = JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: project } });
+  return stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'), hello]);
+}
+
+async function solo(mode: Path, n: number) {
+  if (mode === 'direct') stopHost();
+  const c = await soloAgent(mode, `solo-${mode}-${n}`);
   await writeBoard(c);
   for (let i = 0; i < 30; i++) await cycle(c, 'solo');
   const calls: number[] = [];
@@ -129,11 +140,11 @@ try {
   // A first start makes the database; every measurement below opens it again.
   const first = await agent('setup', 'setup', true);
   await first.close();
-  const solos = { host: [] as Awaited<ReturnType<typeof solo>>[], direct: [] as Awaited<ReturnType<typeof solo>>[] };
+  const solos: Record<Path, Awaited<ReturnType<typeof solo>>[]> = { host: [], direct: [], pipe: [] };
   const crowds: Record<string, number[]> = {};
   for (let n = 0; n < ROUNDS; n++) {
-    solos.direct.push(await solo(false, n));
-    solos.host.push(await solo(true, n));
+    // Alternating order: the board grows with every run.
+    for (const mode of (n % 2 ? ['host', 'pipe', 'direct'] : ['direct', 'pipe', 'host']) as Path[]) solos[mode].push(await solo(mode, n));
     for (const agents of [3, 8]) {
       (crowds[`host-${agents}`] ??= []).push(await crowdThroughHost(agents, n));
       (crowds[`http-${agents}`] ??= []).push(await crowdOverHttp(agents, n));
@@ -155,8 +166,11 @@ try {
   line('one agent, cycles/s: host vs own folder', `${round(hostRate, 1)} vs ${round(directRate, 1)} = ${round(hostRate / directRate)}×`, 'target ≥ 0.9×');
   const hostPing = median(solos.host.map((s) => s.ping.p50_ms));
   const directPing = median(solos.direct.map((s) => s.ping.p50_ms));
+  const pipePing = median(solos.pipe.map((s) => s.ping.p50_ms));
+  const pipeRate = median(solos.pipe.map((s) => s.perSecond));
   line('a tool call, p50: host vs own folder', `${hostCall} ms vs ${directCall} ms: +${round(hostCall - directCall)} ms`, '');
   line('the hop: a ping, p50: host vs own folder', `${hostPing} ms vs ${directPing} ms: +${round(hostPing - directPing)} ms`, 'target ≤ 0.3 ms');
+  line('the floor of any relay: a bare node pipe to the host', `ping +${round(pipePing - directPing)} ms; ${round(pipeRate, 1)} cycles/s = ${round(pipeRate / directRate)}×`, '');
   for (const agents of [3, 8]) {
     const viaHost = median(crowds[`host-${agents}`]);
     const viaHttp = median(crowds[`http-${agents}`]);
