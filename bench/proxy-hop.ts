@@ -3,7 +3,7 @@
 // opened by the agent's own tasklane; the hop's added p50 a call; 3 and 8 agents through the host vs the
 // same agents over HTTP on one `serve --http` process; warm start (host running) to initialize +
 // tools/list vs a bare SDK stdio server; `tasklane --help` vs `node -e 0`.
-// Run: npm run bench:proxy [-- cycles rounds]
+// Run: npm run bench:proxy [-- cycles crowd-rounds]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,7 @@ import { CLI, httpClients, startHttpServer } from './mcp-clients.js';
 import { elapsedMs, round, summarise } from './stats.js';
 
 const CYCLES = Number(process.argv[2] ?? 300);
-const ROUNDS = Number(process.argv[3] ?? 2);
+const ROUNDS = Number(process.argv[3] ?? 1);
 const BOARD = 1000;
 const STARTS = 10;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-proxy-bench-'));
@@ -28,8 +28,8 @@ async function stdioClient(name: string, command: string, args: string[], env: R
   await client.connect(new StdioClientTransport({ command, args, env, stderr: 'ignore' }));
   return client;
 }
-const agent = (name: string, project: string, boardHost: boolean) =>
-  stdioClient(name, process.execPath, [CLI], { ...baseEnv, TASKLANE_PROJECT: project, TASKLANE_BOARD_HOST: boardHost ? 'on' : 'off' });
+const agent = (name: string, project: string, boardHost: boolean, database = folder) =>
+  stdioClient(name, process.execPath, [CLI], { ...baseEnv, TASKLANE_DATABASE_URL: database, TASKLANE_PROJECT: project, TASKLANE_BOARD_HOST: boardHost ? 'on' : 'off' });
 
 const stopHost = () => spawnSync(process.execPath, [CLI, 'host', 'stop'], { env: baseEnv, encoding: 'utf8' });
 const call = (c: Client, name: string, args: Record<string, unknown>) => c.callTool({ name, arguments: args });
@@ -52,33 +52,48 @@ async function cycle(c: Client, name: string, calls?: number[]): Promise<boolean
 }
 
 type Path = 'host' | 'direct' | 'pipe';
+const PATHS: Path[] = ['host', 'direct', 'pipe'];
+const BLOCK = 10;
 
-/** The agent's process: the relay to the host, its own folder, or a bare node pipe to the host (the hop's floor). */
-async function soloAgent(mode: Path, project: string): Promise<Client> {
-  if (mode !== 'pipe') return agent('solo', project, mode === 'host');
-  await (await agent('starter', project, true)).close(); // a host runs
-  const hello = JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: project } });
-  return stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'), hello]);
-}
-
-async function solo(mode: Path, n: number) {
-  if (mode === 'direct') stopHost();
-  const c = await soloAgent(mode, `solo-${mode}-${n}`);
-  await writeBoard(c);
-  for (let i = 0; i < 30; i++) await cycle(c, 'solo');
-  const calls: number[] = [];
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < CYCLES; i++) await cycle(c, 'solo', calls);
-  const perSecond = CYCLES / (elapsedMs(start) / 1000);
-  // The hop alone: a ping is answered by the MCP server without the database.
-  const pings: number[] = [];
-  for (let i = 0; i < CYCLES; i++) {
-    const t = process.hrtime.bigint();
-    await c.ping();
-    pings.push(elapsedMs(t));
+/**
+ * One agent on each path at once, each on its own 1,000-task board: through the host, on its own folder
+ * (a second folder, which the host does not hold), and through a bare node pipe to the host (the floor of
+ * any relay). They take turns in blocks of 10 cycles, in rotating order, so that each meets the same load
+ * of the shared machine.
+ */
+async function solos() {
+  const own = path.join(root, 'own');
+  const agents: Record<Path, Client> = {
+    direct: await agent('solo', 'solo-direct', false, own),
+    host: await agent('solo', 'solo-host', true),
+    pipe: await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
+      JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]),
+  };
+  const stats = Object.fromEntries(PATHS.map((p) => [p, { ms: 0, cycles: 0, calls: [] as number[], pings: [] as number[] }])) as Record<Path, { ms: number; cycles: number; calls: number[]; pings: number[] }>;
+  for (const p of PATHS) {
+    await writeBoard(agents[p]);
+    for (let i = 0; i < 20; i++) await cycle(agents[p], 'solo');
   }
-  await c.close();
-  return { perSecond, call: summarise(calls), ping: summarise(pings) };
+  for (let b = 0; b < CYCLES / BLOCK; b++) {
+    for (const p of [...PATHS.slice(b % 3), ...PATHS.slice(0, b % 3)]) {
+      const s = stats[p];
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < BLOCK; i++) await cycle(agents[p], 'solo', s.calls);
+      s.ms += elapsedMs(start);
+      s.cycles += BLOCK;
+      // The hop alone: a ping is answered by the MCP server without the database.
+      for (let i = 0; i < BLOCK; i++) {
+        const t = process.hrtime.bigint();
+        await agents[p].ping();
+        s.pings.push(elapsedMs(t));
+      }
+    }
+  }
+  await Promise.all(PATHS.map((p) => agents[p].close()));
+  return Object.fromEntries(PATHS.map((p) => [p, { perSecond: stats[p].cycles / (stats[p].ms / 1000), call: summarise(stats[p].calls), ping: summarise(stats[p].pings) }])) as Record<
+    Path,
+    { perSecond: number; call: ReturnType<typeof summarise>; ping: ReturnType<typeof summarise> }
+  >;
 }
 
 async function crowd(clients: Client[]) {
@@ -140,11 +155,9 @@ try {
   // A first start makes the database; every measurement below opens it again.
   const first = await agent('setup', 'setup', true);
   await first.close();
-  const solos: Record<Path, Awaited<ReturnType<typeof solo>>[]> = { host: [], direct: [], pipe: [] };
+  const solo = await solos();
   const crowds: Record<string, number[]> = {};
   for (let n = 0; n < ROUNDS; n++) {
-    // Alternating order: the board grows with every run.
-    for (const mode of (n % 2 ? ['host', 'pipe', 'direct'] : ['direct', 'pipe', 'host']) as Path[]) solos[mode].push(await solo(mode, n));
     for (const agents of [3, 8]) {
       (crowds[`host-${agents}`] ??= []).push(await crowdThroughHost(agents, n));
       (crowds[`http-${agents}`] ??= []).push(await crowdOverHttp(agents, n));
@@ -158,19 +171,13 @@ try {
   const nodeOnly = runs(['-e', '0']);
   stopHost();
 
-  const hostRate = median(solos.host.map((s) => s.perSecond));
-  const directRate = median(solos.direct.map((s) => s.perSecond));
-  const hostCall = median(solos.host.map((s) => s.call.p50_ms));
-  const directCall = median(solos.direct.map((s) => s.call.p50_ms));
-  console.log(`board host bench: ${BOARD}-task boards, ${CYCLES} cycles a solo run, ${ROUNDS} rounds (medians), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
-  line('one agent, cycles/s: host vs own folder', `${round(hostRate, 1)} vs ${round(directRate, 1)} = ${round(hostRate / directRate)}×`, 'target ≥ 0.9×');
-  const hostPing = median(solos.host.map((s) => s.ping.p50_ms));
-  const directPing = median(solos.direct.map((s) => s.ping.p50_ms));
-  const pipePing = median(solos.pipe.map((s) => s.ping.p50_ms));
-  const pipeRate = median(solos.pipe.map((s) => s.perSecond));
-  line('a tool call, p50: host vs own folder', `${hostCall} ms vs ${directCall} ms: +${round(hostCall - directCall)} ms`, '');
-  line('the hop: a ping, p50: host vs own folder', `${hostPing} ms vs ${directPing} ms: +${round(hostPing - directPing)} ms`, 'target ≤ 0.3 ms');
-  line('the floor of any relay: a bare node pipe to the host', `ping +${round(pipePing - directPing)} ms; ${round(pipeRate, 1)} cycles/s = ${round(pipeRate / directRate)}×`, '');
+  const { host, direct, pipe } = solo;
+  console.log(`board host bench: ${BOARD}-task boards, ${CYCLES} cycles a path in turns of ${BLOCK}, crowds ${ROUNDS} round(s), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+  line('one agent, cycles/s: host vs own folder', `${round(host.perSecond, 1)} vs ${round(direct.perSecond, 1)} = ${round(host.perSecond / direct.perSecond)}×`, 'target ≥ 0.9×');
+  line('a tool call, p50 / p99: host', `${host.call.p50_ms} / ${host.call.p99_ms} ms`, '');
+  line('a tool call, p50 / p99: own folder', `${direct.call.p50_ms} / ${direct.call.p99_ms} ms`, '');
+  line('the hop: a ping, p50: host vs own folder', `${host.ping.p50_ms} ms vs ${direct.ping.p50_ms} ms: +${round(host.ping.p50_ms - direct.ping.p50_ms)} ms`, 'target ≤ 0.3 ms');
+  line('the floor of any relay: a bare node pipe to the host', `ping +${round(pipe.ping.p50_ms - direct.ping.p50_ms)} ms; ${round(pipe.perSecond, 1)} cycles/s = ${round(pipe.perSecond / direct.perSecond)}×`, '');
   for (const agents of [3, 8]) {
     const viaHost = median(crowds[`host-${agents}`]);
     const viaHttp = median(crowds[`http-${agents}`]);
