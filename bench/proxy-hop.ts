@@ -1,95 +1,191 @@
-// The cost of the board host's hop: get_next_task + mark_task_status from a stdio agent whose tasklane
-// relays to the board host, against one whose tasklane opens the PGlite folder itself; then claims per
-// second with 1, 3 and 8 local agents sharing one board through the host.
-// Run: npm run bench:proxy [-- cycles]
+// The board host against its peers, side by side in one run (ratios are the figures; the machine may be
+// shared, so absolute times move): one agent's take-and-finish cycles through the host vs the folder
+// opened by the agent's own tasklane; the hop's added p50 a call; 3 and 8 agents through the host vs the
+// same agents over HTTP on one `serve --http` process; warm start (host running) to initialize +
+// tools/list vs a bare SDK stdio server; `tasklane --help` vs `node -e 0`.
+// Run: npm run bench:proxy [-- cycles crowd-rounds]
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CLI } from './mcp-clients.js';
+import { CLI, httpClients, startHttpServer } from './mcp-clients.js';
 import { elapsedMs, round, summarise } from './stats.js';
 
 const CYCLES = Number(process.argv[2] ?? 300);
+const ROUNDS = Number(process.argv[3] ?? 1);
+const BOARD = 1000;
+const STARTS = 10;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-proxy-bench-'));
+const folder = path.join(root, 'board');
+const BARE = path.resolve(import.meta.dirname, 'bare-sdk-server.mjs');
+const BARE_PIPE = path.resolve(import.meta.dirname, 'bare-pipe.mjs');
+const baseEnv = { ...(process.env as Record<string, string>), HOME: root, TASKLANE_DATABASE_URL: folder, TASKLANE_LOG_LEVEL: 'warn', TASKLANE_BOARD_HOST_IDLE_SECONDS: '30' };
 
-async function agent(folder: string, name: string, boardHost: boolean): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI],
-    env: {
-      ...(process.env as Record<string, string>),
-      TASKLANE_DATABASE_URL: folder,
-      TASKLANE_PROJECT: 'bench',
-      TASKLANE_LOG_LEVEL: 'warn',
-      TASKLANE_BOARD_HOST: boardHost ? 'on' : 'off',
-      TASKLANE_BOARD_HOST_IDLE_SECONDS: '2',
-    },
-    stderr: 'ignore',
-  });
+async function stdioClient(name: string, command: string, args: string[], env: Record<string, string> = baseEnv): Promise<Client> {
   const client = new Client({ name, version: '1.0.0' });
-  await client.connect(transport);
+  await client.connect(new StdioClientTransport({ command, args, env, stderr: 'ignore' }));
   return client;
 }
+const agent = (name: string, project: string, boardHost: boolean, database = folder) =>
+  stdioClient(name, process.execPath, [CLI], { ...baseEnv, TASKLANE_DATABASE_URL: database, TASKLANE_PROJECT: project, TASKLANE_BOARD_HOST: boardHost ? 'on' : 'off' });
 
+const stopHost = () => spawnSync(process.execPath, [CLI, 'host', 'stop'], { env: baseEnv, encoding: 'utf8' });
 const call = (c: Client, name: string, args: Record<string, unknown>) => c.callTool({ name, arguments: args });
 
-async function writeTasks(c: Client, n: number) {
-  for (let i = 0; i < n; i += 1000) {
-    const tasks = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ id: `T${i + k}`, description: `task ${i + k}` }));
-    await call(c, 'write_task_list', { tasks });
-  }
+async function writeBoard(c: Client) {
+  const tasks = Array.from({ length: BOARD }, (_, i) => ({ id: `T${i}`, description: `task ${i}` }));
+  await c.callTool({ name: 'write_task_list', arguments: { tasks } }, undefined, { timeout: 300_000 });
 }
 
-/** One take-and-finish cycle; false when the board had nothing left. */
-async function cycle(c: Client, name: string): Promise<boolean> {
+/** One take-and-finish cycle, each call timed; false when the board had nothing left. */
+async function cycle(c: Client, name: string, calls?: number[]): Promise<boolean> {
+  let start = process.hrtime.bigint();
   const next = (await call(c, 'get_next_task', { agent: name })).structuredContent as { task: { id: string } | null };
+  calls?.push(elapsedMs(start));
   if (!next.task) return false;
+  start = process.hrtime.bigint();
   await call(c, 'mark_task_status', { task_id: next.task.id, status: 'completed', agent: name });
+  calls?.push(elapsedMs(start));
   return true;
 }
 
-async function latency(boardHost: boolean) {
-  const folder = path.join(root, boardHost ? 'via-host' : 'direct');
-  const c = await agent(folder, 'solo', boardHost);
-  await writeTasks(c, CYCLES + 50);
-  for (let i = 0; i < 30; i++) await cycle(c, 'solo');
-  const samples: number[] = [];
-  for (let i = 0; i < CYCLES; i++) {
-    const start = process.hrtime.bigint();
-    await cycle(c, 'solo');
-    samples.push(elapsedMs(start));
+type Path = 'host' | 'direct' | 'pipe';
+const PATHS: Path[] = ['host', 'direct', 'pipe'];
+const BLOCK = 10;
+
+/**
+ * One agent on each path at once, each on its own 1,000-task board: through the host, on its own folder
+ * (a second folder, which the host does not hold), and through a bare node pipe to the host (the floor of
+ * any relay). They take turns in blocks of 10 cycles, in rotating order, so that each meets the same load
+ * of the shared machine.
+ */
+async function solos() {
+  const own = path.join(root, 'own');
+  const agents: Record<Path, Client> = {
+    direct: await agent('solo', 'solo-direct', false, own),
+    host: await agent('solo', 'solo-host', true),
+    pipe: await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
+      JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]),
+  };
+  const stats = Object.fromEntries(PATHS.map((p) => [p, { ms: 0, cycles: 0, calls: [] as number[], pings: [] as number[] }])) as Record<Path, { ms: number; cycles: number; calls: number[]; pings: number[] }>;
+  for (const p of PATHS) {
+    await writeBoard(agents[p]);
+    for (let i = 0; i < 20; i++) await cycle(agents[p], 'solo');
   }
-  await c.close();
-  return summarise(samples);
+  for (let b = 0; b < CYCLES / BLOCK; b++) {
+    for (const p of [...PATHS.slice(b % 3), ...PATHS.slice(0, b % 3)]) {
+      const s = stats[p];
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < BLOCK; i++) await cycle(agents[p], 'solo', s.calls);
+      s.ms += elapsedMs(start);
+      s.cycles += BLOCK;
+      // The hop alone: a ping is answered by the MCP server without the database.
+      for (let i = 0; i < BLOCK; i++) {
+        const t = process.hrtime.bigint();
+        await agents[p].ping();
+        s.pings.push(elapsedMs(t));
+      }
+    }
+  }
+  await Promise.all(PATHS.map((p) => agents[p].close()));
+  return Object.fromEntries(PATHS.map((p) => [p, { perSecond: stats[p].cycles / (stats[p].ms / 1000), call: summarise(stats[p].calls), ping: summarise(stats[p].pings) }])) as Record<
+    Path,
+    { perSecond: number; call: ReturnType<typeof summarise>; ping: ReturnType<typeof summarise> }
+  >;
 }
 
-async function throughput(agents: number) {
-  const folder = path.join(root, `agents-${agents}`);
-  const clients = await Promise.all(Array.from({ length: agents }, (_, i) => agent(folder, `a${i}`, true)));
-  const total = CYCLES * 2;
-  await writeTasks(clients[0], total);
+async function crowd(clients: Client[]) {
+  await writeBoard(clients[0]);
   const start = process.hrtime.bigint();
   let done = 0;
   await Promise.all(clients.map(async (c, i) => {
     while (await cycle(c, `a${i}`)) done++;
   }));
-  const seconds = elapsedMs(start) / 1000;
+  const perSecond = done / (elapsedMs(start) / 1000);
   await Promise.all(clients.map((c) => c.close()));
-  return { agents, cycles: done, per_second: round(done / seconds, 1) };
+  return perSecond;
 }
 
-try {
-  const direct = await latency(false);
-  const viaHost = await latency(true);
-  console.log(`cycle = get_next_task + mark_task_status over stdio, PGlite folder, ${CYCLES} cycles`);
-  console.log(`own folder   p50 ${direct.p50_ms} ms  p99 ${direct.p99_ms} ms`);
-  console.log(`board host   p50 ${viaHost.p50_ms} ms  p99 ${viaHost.p99_ms} ms  (hop: +${round(viaHost.p50_ms - direct.p50_ms)} ms p50, +${round(viaHost.p99_ms - direct.p99_ms)} ms p99)`);
-  for (const n of [1, 3, 8]) {
-    const r = await throughput(n);
-    console.log(`${String(n).padStart(2)} local agents through the host: ${r.per_second} cycles/s (${r.cycles} cycles)`);
+async function crowdThroughHost(agents: number, n: number) {
+  const project = `crowd-host-${agents}-${n}`;
+  return crowd(await Promise.all(Array.from({ length: agents }, (_, i) => agent(`a${i}`, project, true))));
+}
+
+async function crowdOverHttp(agents: number, n: number) {
+  stopHost();
+  const project = `crowd-http-${agents}-${n}`;
+  const server = await startHttpServer(folder, project);
+  try {
+    const connect = httpClients(server.url, server.token);
+    return await crowd(await Promise.all(Array.from({ length: agents }, (_, i) => connect(`a${i}`))));
+  } finally {
+    await server.stop();
   }
+}
+
+/** Spawn to initialize + tools/list answered, median of STARTS. */
+async function startUp(command: string, args: string[]) {
+  const samples: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const start = process.hrtime.bigint();
+    const c = await stdioClient('starter', command, args, { ...baseEnv, TASKLANE_PROJECT: 'start' });
+    await c.listTools();
+    samples.push(elapsedMs(start));
+    await c.close();
+  }
+  return summarise(samples).p50_ms;
+}
+
+function runs(args: string[]) {
+  const samples: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const start = process.hrtime.bigint();
+    spawnSync(process.execPath, args, { env: baseEnv, stdio: 'ignore' });
+    samples.push(elapsedMs(start));
+  }
+  return summarise(samples).p50_ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const line = (label: string, value: string, target: string) => console.log(`${label.padEnd(58)} ${value.padEnd(34)} ${target}`);
+
+try {
+  // A first start makes the database; every measurement below opens it again.
+  const first = await agent('setup', 'setup', true);
+  await first.close();
+  const solo = await solos();
+  const crowds: Record<string, number[]> = {};
+  for (let n = 0; n < ROUNDS; n++) {
+    for (const agents of [3, 8]) {
+      (crowds[`host-${agents}`] ??= []).push(await crowdThroughHost(agents, n));
+      (crowds[`http-${agents}`] ??= []).push(await crowdOverHttp(agents, n));
+    }
+  }
+  const keeper = await agent('keeper', 'start', true); // the host stays up: warm starts
+  const warm = await startUp(process.execPath, [CLI]);
+  const bare = await startUp(process.execPath, [BARE]);
+  await keeper.close();
+  const help = runs([CLI, '--help']);
+  const nodeOnly = runs(['-e', '0']);
+  stopHost();
+
+  const { host, direct, pipe } = solo;
+  console.log(`board host bench: ${BOARD}-task boards, ${CYCLES} cycles a path in turns of ${BLOCK}, crowds ${ROUNDS} round(s), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+  line('one agent, cycles/s: host vs own folder', `${round(host.perSecond, 1)} vs ${round(direct.perSecond, 1)} = ${round(host.perSecond / direct.perSecond)}×`, 'target ≥ 0.9×');
+  line('a tool call, p50 / p99: host', `${host.call.p50_ms} / ${host.call.p99_ms} ms`, '');
+  line('a tool call, p50 / p99: own folder', `${direct.call.p50_ms} / ${direct.call.p99_ms} ms`, '');
+  line('the hop: a ping, p50: host vs own folder', `${host.ping.p50_ms} ms vs ${direct.ping.p50_ms} ms: +${round(host.ping.p50_ms - direct.ping.p50_ms)} ms`, 'target ≤ 0.3 ms');
+  line('the floor of any relay: a bare node pipe to the host', `ping +${round(pipe.ping.p50_ms - direct.ping.p50_ms)} ms; ${round(pipe.perSecond, 1)} cycles/s = ${round(pipe.perSecond / direct.perSecond)}×`, '');
+  for (const agents of [3, 8]) {
+    const viaHost = median(crowds[`host-${agents}`]);
+    const viaHttp = median(crowds[`http-${agents}`]);
+    line(`${agents} agents, cycles/s: host vs one serve --http`, `${round(viaHost, 1)} vs ${round(viaHttp, 1)} = ${round(viaHost / viaHttp)}×`, 'target ≥ 0.9×');
+  }
+  line('warm start to initialize + tools/list: tasklane vs bare SDK', `${warm} ms vs ${bare} ms = ${round(warm / bare)}×`, 'target ≤ 2×');
+  line('tasklane --help vs node -e 0', `${help} ms vs ${nodeOnly} ms = ${round(help / nodeOnly)}×`, 'target ≤ 4×');
 } finally {
-  await new Promise((r) => setTimeout(r, 2500)); // hosts stop when idle; then the folders can go
+  stopHost();
   fs.rmSync(root, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
+import type { HeldLock } from './db/folder-lock.js';
 import { openStore, type Store } from './db/open.js';
 import { detectSearchCapabilities } from './db/search-capabilities.js';
 import { OllamaEmbeddings } from './embeddings/ollama.js';
@@ -29,11 +30,14 @@ export type StartOptions = {
   /** Background work a serving process does (lease reaper, embedding worker); one-shot commands leave it off. */
   background?: boolean;
   cwd?: string;
+  /** An embedded folder: what this process is, for its lock (`tasklane status`), or the lock it already holds. */
+  role?: string;
+  lock?: HeldLock;
 };
 
 /** Opens the database, applies migrations and builds the engines: everything a transport needs. */
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
-  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared });
+  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared, role: options.role, lock: options.lock });
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');

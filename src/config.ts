@@ -1,8 +1,6 @@
-import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_MESSAGE_BYTES, defaultDataDir, MAX_MAX_MESSAGE_BYTES, MIN_MAX_MESSAGE_BYTES } from './local-settings.js';
 
-export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** ~87 KiB of heap a session (bench/http-sessions.ts): 500 hold ~45 MB, several times the largest agent fleets. */
 export const DEFAULT_HTTP_MAX_SESSIONS = 500;
 /** Time to receive a whole request: 16 MiB in 30 s needs ~4.5 Mbit/s; a trickling client is cut. */
@@ -12,6 +10,8 @@ const envSchema = z.object({
   TASKLANE_DATABASE_URL: z.string().min(1).optional(),
   TASKLANE_PROJECT: z.string().min(1).max(200).optional(),
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Read by src/log.ts for one-shot commands: `json` keeps pino's JSON lines instead of short human ones.
+  TASKLANE_LOG_FORMAT: z.enum(['human', 'json']).default('human'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   TASKLANE_PG_PREPARED: z.enum(['on', 'off']).default('on'),
@@ -32,7 +32,7 @@ const envSchema = z.object({
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
   TASKLANE_HTTP_MAX_SESSIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HTTP_MAX_SESSIONS),
   TASKLANE_HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS),
-  TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
+  TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(MIN_MAX_MESSAGE_BYTES).max(MAX_MAX_MESSAGE_BYTES).default(DEFAULT_MAX_MESSAGE_BYTES),
   TASKLANE_EMBEDDINGS: z.enum(['ollama', 'off']).optional(),
   OLLAMA_HOST: z.string().min(1).optional(),
   TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default('nomic-embed-text'),
@@ -77,7 +77,7 @@ export type HttpConfig = {
   requestTimeoutSeconds: number;
 };
 
-export const defaultDataDir = () => path.join(os.homedir(), '.tasklane', 'data');
+export { defaultDataDir };
 
 export class ConfigError extends Error {}
 

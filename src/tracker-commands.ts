@@ -13,14 +13,15 @@ import { sameTracker, statusCommitMessage } from './trackers/status-commit-messa
 
 export class UsageError extends Error {}
 
-type Options = { format?: string; out?: string; commit: boolean; dryRun: boolean };
+/** `cwd`: where relative paths start (the caller's folder, also when a board host runs the command). */
+type Options = { format?: string; out?: string; commit: boolean; dryRun: boolean; cwd?: string };
 
 /** `tasklane import FILE|FOLDER`: parse, import in one transaction, and say what changed and what was skipped. */
 export async function importCommand(app: App, project: string, file: string | undefined, options: Options): Promise<string> {
   if (!file) throw new UsageError('import needs a file: tasklane import FILE|backlog/ [--project P] [--format F] [--dry-run]');
   const format = options.format ? trackerFormat(options.format) : undefined;
   if (options.format && !format) throw new UsageError(`--format: "${options.format}" is not a tracker format; use ${FORMAT_CHOICES.join(', ')}`);
-  const boards = readTracker(file, format);
+  const boards = readTracker(path.resolve(options.cwd ?? '.', file), format);
   const results = await app.board.importBoards(boardProjects(project, boards), { actor: 'tasklane import', dryRun: options.dryRun });
   return `${importsSummary(combineImports(results, boards.map((b) => b.tag)))}\n`;
 }
@@ -48,7 +49,7 @@ export async function exportCommand(app: App, project: string, options: Options)
   const text = exportTracker(await app.board.snapshot(project), format);
   if (!options.out) return text;
 
-  const out = path.resolve(options.out);
+  const out = path.resolve(options.cwd ?? '.', options.out);
   const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
   const unchanged = current !== undefined && sameTracker(current, text);
   if (!unchanged) {

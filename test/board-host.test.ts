@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readHostInfo } from '../src/host/host-files.js';
+import { preparedFolder } from './helpers/folders.js';
 import { CLI, connectStdio, text } from './helpers/stdio-client.js';
 
 type Session = Awaited<ReturnType<typeof connectStdio>>;
@@ -44,9 +44,8 @@ describe('the local board host', () => {
     return s;
   };
 
-  beforeEach(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-host-'));
-    folder = path.join(root, 'board');
+  beforeEach(async () => {
+    ({ root, folder } = await preparedFolder('host'));
   });
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.close().catch(() => {})));
@@ -127,21 +126,124 @@ describe('the local board host', () => {
     expect((await second.call('read_task_breakdown', {})).isError).toBeFalsy();
   });
 
-  it('keeps its address and token readable by its user only, and shows and stops by command', async () => {
+  it('keeps its socket, address and token readable by its user only, and shows and stops by command', async () => {
     await connect('modes');
     const info = readHostInfo(folder)!;
-    expect(new URL(info.url).hostname).toBe('127.0.0.1');
     expect(fs.statSync(path.join(folder, 'host.json')).mode & 0o077).toBe(0);
+    expect(fs.statSync(info.socket).mode & 0o077).toBe(0);
     expect(fs.statSync(folder).mode & 0o077).toBe(0);
     const env = { ...process.env, TASKLANE_DATABASE_URL: folder };
+    await vi.waitFor(() => expect(readHostInfo(folder)!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/), { timeout: 20_000 });
     const status = spawnSync(process.execPath, [CLI, 'host', 'status'], { env, encoding: 'utf8' });
     expect(status.stdout).toContain(`pid       ${info.pid}`);
     expect(status.stdout).toMatch(/sessions {2}1/);
     expect(status.stdout).not.toContain(info.token);
-    const denied = await fetch(info.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const denied = await fetch(new URL('/board/api/snapshot', readHostInfo(folder)!.url));
     expect(denied.status).toBe(401);
     const stop = spawnSync(process.execPath, [CLI, 'host', 'stop'], { env, encoding: 'utf8' });
     expect(stop.stdout).toMatch(/stopped/);
     expect(alive(info.pid)).toBe(false);
+  });
+
+  const cli = (args: string[], extra: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'host-test', ...extra }, encoding: 'utf8', cwd: root });
+
+  it('runs every data command through a running host, printing what it prints without one', async () => {
+    const agent = await connect('cli-neighbour');
+    fs.writeFileSync(path.join(root, 'tasks.md'), '| ID | Task | Status |\n|----|------|--------|\n| T1 | First | done |\n| T2 | Second | todo |\n');
+    const host = readHostInfo(folder)!.pid;
+    const viaHost = {
+      import: cli(['import', 'tasks.md']),
+      status: cli(['status']),
+      export: cli(['export', '--format', 'json']),
+      project: cli(['project', '--lease-seconds', '120']),
+      lesson: cli(['lessons', 'add', 'Excel writes a BOM', '--tags', 'csv']),
+      search: cli(['lessons', 'search', 'bom']),
+      migrate: cli(['migrate']),
+    };
+    for (const [name, r] of Object.entries(viaHost)) {
+      expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, name).toBe('');
+    }
+    expect(viaHost.import.stdout).toMatch(/2 created/);
+    expect(viaHost.status.stdout).toMatch(/^host-test: 2 tasks, 50% done/);
+    expect(viaHost.search.stdout).toMatch(/Excel writes a BOM/);
+    expect(viaHost.migrate.stdout).toBe(`the board host (pid ${host}) migrated the database when it started: it is up to date\n`);
+    expect((await agent.call('read_task_breakdown', {})).structuredContent).toMatchObject({ total_tasks: 2 });
+    expect(spawnSync(process.execPath, [CLI, 'host', 'stop'], { env: { ...process.env, TASKLANE_DATABASE_URL: folder }, encoding: 'utf8' }).stdout).toMatch(/stopped/);
+    await agent.close();
+    for (const name of ['status', 'export'] as const) {
+      const direct = cli(name === 'status' ? ['status'] : ['export', '--format', 'json']);
+      const undated = (out: string) => out.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T');
+      expect(undated(direct.stdout), name).toBe(undated(viaHost[name].stdout));
+    }
+    expect(hostPids(folder)).toEqual([]);
+  });
+
+  it('passes a write of 10,000 tasks (~5 MB, the input maximum) through the host', async () => {
+    const agent = await connect('bulk');
+    const tasks = Array.from({ length: 10_000 }, (_, i) => ({ id: `BULK-${i}`, description: `bulk task ${i} `.padEnd(480, 'x') }));
+    expect(JSON.stringify(tasks).length).toBeGreaterThan(5_000_000);
+    const r = await agent.client.callTool({ name: 'write_task_list', arguments: { tasks } }, undefined, { timeout: 300_000 });
+    expect(r.isError, JSON.stringify(r.content).slice(0, 300)).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ created: 10_000, total_tasks: 10_000 });
+  });
+
+  it('answers initialize and tools/list on a new folder before its database is ready; the first call waits for it', async () => {
+    const fresh = path.join(root, 'fresh');
+    const s = await connectStdio({ TASKLANE_DATABASE_URL: fresh, TASKLANE_PROJECT: 'cold' }, 'cold-start');
+    sessions.push(s);
+    const { tools } = await s.client.listTools();
+    expect(tools.length).toBeGreaterThan(5);
+    await s.client.listPrompts();
+    await s.client.listResources();
+    const status = spawnSync(process.execPath, [CLI, 'host', 'status'], { env: { ...process.env, TASKLANE_DATABASE_URL: fresh }, encoding: 'utf8' });
+    expect(status.stdout).toMatch(/database {2}opening/);
+    const r = await s.client.callTool({ name: 'read_task_breakdown', arguments: {} }, undefined, { timeout: 120_000 });
+    expect(r.structuredContent).toMatchObject({ project: 'cold', total_tasks: 0 });
+    await s.close();
+    spawnSync(process.execPath, [CLI, 'host', 'stop'], { env: { ...process.env, TASKLANE_DATABASE_URL: fresh } });
+  });
+
+  it('lets a stdio agent through `serve --http` on the folder, and refuses at once a folder held by a stdio server of its own', async () => {
+    const http = spawn(process.execPath, [CLI, 'serve', '--http', '--port', '0'], { env: { ...process.env, TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'host-test' } });
+    try {
+      await vi.waitFor(() => expect(readHostInfo(folder)?.url).toBeDefined(), { timeout: 30_000, interval: 100 });
+      const agent = await connect('through-http');
+      expect((await agent.call('write_task_list', { tasks: [{ id: 'H1', description: 'via serve --http' }] })).isError).toBeFalsy();
+      expect(readHostInfo(folder)).toMatchObject({ pid: http.pid, role: 'serve --http' });
+      expect(hostPids(folder)).toEqual([]);
+      expect(cli(['status']).stdout).toMatch(/host-test: 1 tasks/);
+      await agent.close();
+    } finally {
+      http.kill('SIGTERM');
+      await new Promise((r) => http.once('exit', r));
+    }
+    const own = await connect('own-folder', { TASKLANE_BOARD_HOST: 'off' });
+    const started = Date.now();
+    const refused = await connectStdio({ TASKLANE_DATABASE_URL: folder }, 'refused').then(
+      () => 'connected',
+      (err: Error) => err.message,
+    );
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(refused).toMatch(new RegExp(`held by pid \\d+ \\(tasklane over stdio with TASKLANE_BOARD_HOST=off\\).*remove TASKLANE_BOARD_HOST=off`));
+    await own.close();
+  });
+
+  it('prints the board with a one-time sign-in link that signs in once', async () => {
+    const r = cli(['board', '--project', 'my app']);
+    expect(r.status, r.stderr).toBe(0);
+    const [board, signIn] = r.stdout.trim().split('\n');
+    expect(board).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/board\?project=my%20app$/);
+    const link = /https?:\/\/\S+/.exec(signIn)![0];
+    const first = await fetch(link, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const cookie = first.headers.get('set-cookie')!.split(';')[0];
+    expect((await fetch(new URL('/board/api/snapshot?project=my%20app', board), { headers: { cookie } })).status).toBe(200);
+    const again = await fetch(link, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    const page = await (await fetch(board)).text();
+    expect(page).toContain('tasklane board');
+    expect(page).toContain(path.join(folder, 'host.json'));
   });
 });

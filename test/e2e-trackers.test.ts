@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, newProject } from './helpers/engines.js';
 import { FORMATS_DIR, sample } from './helpers/formats.js';
+import { preparedFolder } from './helpers/folders.js';
 import { CLI, connectStdio, text, tokens } from './helpers/stdio-client.js';
 
 const git = (cwd: string, ...args: string[]) => {
@@ -30,12 +31,19 @@ function tempRepo(root: string, name: string): string {
 describe.each(engines)('trackers, git, resources and prompts end to end on %s', (engine) => {
   let root: string;
   let url: string;
-  beforeAll(() => {
+  let folder: Awaited<ReturnType<typeof preparedFolder>> | undefined;
+  beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-trackers-'));
-    url = engine === 'pglite' ? path.join(root, 'board') : process.env.TEST_DATABASE_URL!;
+    // A folder cloned from the migrated template: each CLI call reopens it instead of creating a database.
+    if (engine === 'pglite') folder = await preparedFolder('trackers');
+    url = engine === 'pglite' ? folder!.folder : process.env.TEST_DATABASE_URL!;
   });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+    folder?.remove();
+  });
 
+  // Each call opens the folder itself (no board host runs): seconds each on a loaded machine.
   const cli = (args: string[], cwd = root) => {
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, TASKLANE_DATABASE_URL: url, TASKLANE_LOG_LEVEL: 'warn' } });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -60,7 +68,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     const bad = cli(['import', path.join(FORMATS_DIR, 'tasks.md'), '--format', 'yaml']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--format: "yaml" is not a tracker format/);
-  });
+  }, 180_000);
 
   it('imports a whole Taskmaster board (a project per tag) and a Backlog.md folder with the CLI, and exports to Taskmaster', () => {
     const base = newProject('tm');
@@ -105,7 +113,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     const outside = cli(['export', '--out', path.join(root, 'loose', 'x.md'), '--commit', '--project', project]);
     expect(outside.code).toBe(1);
     expect(outside.stderr).toMatch(/not inside a git repository/);
-  });
+  }, 180_000);
 
   describe('over MCP', () => {
     let session: Awaited<ReturnType<typeof connectStdio>>;

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
-import { lockFolder } from './folder-lock.js';
+import { type HeldLock, lockFolder } from './folder-lock.js';
 import { PreparedPGliteDialect } from './pglite-driver.js';
 import { type ConnectionListener, openResilientPool } from './pg-pool.js';
 import { listenForChanges } from './notify.js';
 import { makeFolderPrivate } from './private-folder.js';
 import type { Database } from './schema.js';
+import { isPostgresUrl } from '../local-settings.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -30,11 +31,13 @@ export type OpenOptions = {
   prepared?: boolean;
   /** A PGlite data directory dump to start from (tests clone a migrated template this way). */
   loadDataDir?: Blob;
+  /** An embedded folder: what this process is, for the lock's note (`tasklane status`, `board host`). */
+  role?: string;
+  /** An embedded folder whose lock the caller already holds (the board host locks before it opens); released on close. */
+  lock?: HeldLock;
 };
 
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
-}
+export { isPostgresUrl };
 
 export function describePostgresUrl(url: string): string {
   const u = new URL(url);
@@ -68,12 +71,15 @@ async function openPglite(url: string, options: OpenOptions): Promise<Store> {
   ]);
   const extensions = { vector, pg_trgm };
   const inMemory = url === 'memory://' || url.startsWith('memory://');
-  let unlock = () => {};
+  let unlock = () => options.lock?.release();
   let dataDir: string | undefined;
   if (!inMemory) {
     const folder = path.resolve(url.replace(/^file:\/\//, ''));
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    unlock = lockFolder(folder);
+    if (!options.lock) {
+      const lock = lockFolder(folder, options.role ?? 'tasklane');
+      unlock = () => lock.release();
+    }
     dataDir = path.join(folder, 'pgdata');
   }
   try {

@@ -42,6 +42,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
     'task',
     new ResourceTemplate('tasklane://{project}/tasks/{task_id}', {
       list: async () => {
+        if (ctx.boardOpen?.() === false) return { resources: [] };
         const b = await ctx.board.readTaskBreakdown(ctx.defaultProject, { limit: LISTED_TASKS });
         return {
           resources: b.tasks.map((t) => ({ uri: taskUri(ctx.defaultProject, t.id), name: `${t.id}: ${t.title ?? t.description}`, mimeType: 'application/json' })),

@@ -13,7 +13,15 @@ import { registerResources } from './resources.js';
 import { registerTaskTools } from './task-tools.js';
 import { registerTrackerTools } from './tracker-tools.js';
 
-export type ServerDeps = { board: TaskBoard; lessons: LessonBook; log: Logger; defaultProject: string; gitRef?: () => Promise<GitRef> };
+export type ServerDeps = {
+  board: TaskBoard;
+  lessons: LessonBook;
+  log: Logger;
+  defaultProject: string;
+  gitRef?: () => Promise<GitRef>;
+  /** False while the database is still opening (a board host that answers at once): lists skip the tasks. */
+  boardOpen?: () => boolean;
+};
 
 const INSTRUCTIONS =
   'Tasklane is a shared task board. Orchestrators write a breakdown with write_task_list and watch read_task_breakdown. ' +
@@ -33,6 +41,7 @@ export function createMcpServer(deps: ServerDeps): McpServer {
       return name !== undefined && idProblem(name) === undefined ? name : null;
     },
     gitRef: deps.gitRef,
+    boardOpen: deps.boardOpen,
   };
   registerTaskTools(server, ctx);
   registerLessonTools(server, { ...ctx, lessons: deps.lessons });

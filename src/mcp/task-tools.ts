@@ -16,6 +16,8 @@ export type ToolContext = {
   defaultAgent: () => string | null;
   /** With TASKLANE_GIT_AUTO: the working tree's branch and commit, for status changes that give none. */
   gitRef?: () => Promise<GitRef>;
+  /** False while the database is still opening: resources/list then lists no tasks rather than wait. */
+  boardOpen?: () => boolean;
 };
 
 export function registerTaskTools(server: McpServer, ctx: ToolContext): void {

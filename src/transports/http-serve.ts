@@ -1,35 +1,37 @@
 import type { App } from '../app.js';
 import { ConfigError } from '../config.js';
+import type { FolderService } from '../host/folder-service.js';
+import { untilStopped } from '../process/until-stopped.js';
 import { VERSION } from '../version.js';
 import { createBoardRouter } from '../web/router.js';
 import { createHttpServer, type HttpOptions } from './http.js';
 
-/** Serves MCP over HTTP until SIGTERM/SIGINT; then drains calls, closes sessions and the database. */
-export async function serveHttp(app: App, options: HttpOptions, database: string): Promise<void> {
+/**
+ * Serves MCP over HTTP until a signal; then drains calls, closes sessions and the database. On an
+ * embedded folder it also serves the folder's socket (`folder`): local agents and commands go through it.
+ */
+export async function serveHttp(app: App, options: HttpOptions, database: string, folder?: FolderService): Promise<void> {
+  const tokenHint = 'The token is the TASKLANE_HTTP_TOKEN this server was started with; `tasklane board` on this machine prints a one-time sign-in link.';
+  const board = createBoardRouter({ ...app, token: options.token, tokenHint, signIn: folder?.signIn });
   const limits = { maxMessageBytes: app.config.maxMessageBytes, maxSessions: app.config.http.maxSessions, requestTimeoutSeconds: app.config.http.requestTimeoutSeconds };
-  const server = createHttpServer(app, { ...limits, ...options, routes: (web) => web.use(createBoardRouter({ ...app, token: options.token })) });
+  const server = createHttpServer(app, { ...limits, ...options, routes: (web) => web.use(board) });
   const { url } = await server.listen().catch(async (err: NodeJS.ErrnoException) => {
+    await folder?.close();
     await app.close();
     if (err.code === 'EADDRINUSE') throw new ConfigError(`port ${options.port} on ${options.host} is in use: pick another with --port or TASKLANE_PORT`);
     throw err;
   });
+  folder?.publishBoard(new URL(url).origin);
   app.log.info(
     { version: VERSION, transport: 'http', url, auth: options.token ? 'bearer' : 'none', stateless: options.stateless ?? false, database, project: app.defaultProject },
     'tasklane started',
   );
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      app.log.info({ why: signal }, 'stopping');
-      void server
-        .close()
-        .catch((err) => app.log.error({ err }, 'closing the http server failed'))
-        .then(() => app.close())
-        .then(resolve);
-    };
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(signal));
+  const life = untilStopped(async (why) => {
+    app.log.info({ why }, 'stopping');
+    await folder?.close();
+    await server.close().catch((err) => app.log.error({ err }, 'closing the http server failed'));
+    await app.close();
   });
+  await life.stopped;
   app.log.info('stopped');
 }

@@ -6,7 +6,8 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import express, { type Express, type Request, type Response } from 'express';
 import { sql } from 'kysely';
 import type { App } from '../app.js';
-import { DEFAULT_HTTP_MAX_SESSIONS, DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS, DEFAULT_MAX_MESSAGE_BYTES } from '../config.js';
+import { DEFAULT_HTTP_MAX_SESSIONS, DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS } from '../config.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../local-settings.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { createMcpServer } from '../mcp/server.js';
 import { VERSION } from '../version.js';
@@ -37,11 +38,6 @@ export type HttpOptions = {
   requestTimeoutSeconds?: number;
   /** Allows a non-loopback binding without a token. */
   insecureNoAuth?: boolean;
-  /**
-   * What a new session takes from its initialize request beyond the server's defaults. The board host
-   * uses it: each local agent's proxy sends its own default project and working directory.
-   */
-  sessionContext?: (req: Request) => Partial<Pick<App, 'defaultProject' | 'gitRef'>>;
   /** How long shutdown waits for in-flight calls before cutting connections. */
   shutdownGraceMs?: number;
   /**
@@ -143,7 +139,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       res.setHeader('Retry-After', String(SESSION_CAP_RETRY_SECONDS));
       return sendJsonRpcError(res, 503, -32000, `Too many sessions: this server holds ${maxSessions} (TASKLANE_HTTP_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
     }
-    const server = createMcpServer({ ...deps, ...options.sessionContext?.(req) });
+    const server = createMcpServer(deps);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (sid): void => {

@@ -59,13 +59,14 @@ export function boardPage(project: string): string {
 `;
 }
 
-export function loginPage(project: string, failed: boolean): string {
+export function loginPage(project: string, failed: boolean, tokenHint?: string): string {
   return `${head('Sign in · Tasklane board')}
 <body class="login">
 <main>
   <form method="post" action="/board/login" class="login-form">
     <h1>Tasklane board</h1>
     <p>This board needs the server's token (the one agents use over MCP).</p>
+    ${tokenHint ? `<p class="hint">${escape(tokenHint)}</p>` : ''}
     ${failed ? '<p class="error" role="alert">That token is not right.</p>' : ''}
     <input type="hidden" name="project" value="${escape(project)}">
     <label>Token <input type="password" name="token" autocomplete="current-password" required autofocus></label>

@@ -22,6 +22,10 @@ export type BoardDeps = {
   token?: string;
   /** Origins besides the server's own that may post actions (e.g. behind a proxy). */
   allowedOrigins?: string[];
+  /** Where a person finds the token, said on the sign-in page. */
+  tokenHint?: string;
+  /** One-time sign-in codes (`tasklane board` prints a link with one). */
+  signIn?: { consume(code: string): boolean };
 };
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -40,7 +44,17 @@ export function createBoardRouter(deps: BoardDeps): Router {
   }, strictUrl);
   router.get('/board', (req, res) => {
     res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store' });
-    res.type('html').send(isAuthorized(req, token) ? boardPage(projectOf(req)) : loginPage(projectOf(req), false));
+    res.type('html').send(isAuthorized(req, token) ? boardPage(projectOf(req)) : loginPage(projectOf(req), false, deps.tokenHint));
+  });
+  router.get('/board/signin', (req, res) => {
+    const code = req.query.code;
+    const project = encodeURIComponent(projectOf(req));
+    if (!token || (typeof code === 'string' && deps.signIn?.consume(code))) {
+      if (token) setSessionCookie(res, token, req.secure);
+      return res.redirect(303, `/board?project=${project}`);
+    }
+    res.set({ 'Content-Security-Policy': CSP });
+    res.status(401).type('html').send(loginPage(projectOf(req), false, `That sign-in link was used already or is over 5 minutes old. ${deps.tokenHint ?? ''}`));
   });
   router.post('/board/login', sameOrigin, express.urlencoded({ extended: false, limit: '8kb' }), (req, res) => {
     const given = req.body?.project;
@@ -48,7 +62,7 @@ export function createBoardRouter(deps: BoardDeps): Router {
     if (!token) return res.redirect(303, `/board?project=${encodeURIComponent(project)}`);
     if (!tokenMatches(req.body?.token, token)) {
       res.set({ 'Content-Security-Policy': CSP });
-      return res.status(401).type('html').send(loginPage(project, true));
+      return res.status(401).type('html').send(loginPage(project, true, deps.tokenHint));
     }
     setSessionCookie(res, token, req.secure);
     res.redirect(303, `/board?project=${encodeURIComponent(project)}`);

@@ -1,0 +1,32 @@
+import { LineSplitter } from '../transports/line-framing.js';
+import type { CommandIo } from '../commands/command-io.js';
+import type { HostConnection } from './host-connection.js';
+
+/** One line of a command's output coming back from the host; the last one carries the exit code. */
+export type OutputLine = { out?: string; err?: string; code?: number };
+
+/** Writes what the host's run of a command prints, as it comes; resolves with the command's exit code. */
+export function printHostedOutput({ socket, rest }: HostConnection, io: CommandIo): Promise<number> {
+  return new Promise((resolve) => {
+    let code: number | undefined;
+    const lines = new LineSplitter(
+      Number.MAX_SAFE_INTEGER,
+      (line) => {
+        const entry = JSON.parse(line.toString('utf8')) as OutputLine;
+        if (entry.out) io.out(entry.out);
+        if (entry.err) io.err(entry.err);
+        if (typeof entry.code === 'number') code = entry.code;
+      },
+      () => {},
+    );
+    socket.on('data', (chunk: Buffer) => lines.push(chunk));
+    socket.on('error', () => {});
+    socket.once('close', () => {
+      lines.end();
+      if (code === undefined) io.err('tasklane: the board host stopped during this command; it may or may not have taken effect\n');
+      resolve(code ?? 1);
+    });
+    if (rest.length) lines.push(rest);
+    socket.resume();
+  });
+}
