@@ -123,8 +123,11 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const store = await openStore(config.databaseUrl);
       try {
-        const applied = await migrateToLatest(store.db);
-        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+        const notes: string[] = [];
+        const applied = await migrateToLatest(store.db, { embedModel: config.embeddings?.model, onReconciled: (note) => notes.push(note) });
+        if (applied.length) process.stdout.write(`applied: ${applied.join(', ')}\n`);
+        for (const note of notes) process.stdout.write(`${note}\n`);
+        if (!applied.length && !notes.length) process.stdout.write('the database is up to date\n');
       } finally {
         await store.close();
       }

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_EMBED_MODEL } from './embeddings/provider.js';
+import { DEFAULT_MIN_SIMILARITY } from './lessons/search-setup.js';
 
 const envSchema = z.object({
   TASKLANE_DATABASE_URL: z.string().min(1).optional(),
@@ -27,7 +29,8 @@ const envSchema = z.object({
   TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   TASKLANE_EMBEDDINGS: z.enum(['ollama', 'off']).optional(),
   OLLAMA_HOST: z.string().min(1).optional(),
-  TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default('nomic-embed-text'),
+  TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default(DEFAULT_EMBED_MODEL),
+  TASKLANE_LESSONS_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(DEFAULT_MIN_SIMILARITY),
 });
 
 /** Every environment variable tasklane reads: the one list a setting is added to. */
@@ -53,6 +56,8 @@ export type Config = {
   http: HttpConfig;
   /** null when embeddings are off: lessons search is then lexical. */
   embeddings: { provider: 'ollama'; host: string; model: string } | null;
+  /** Semantic matches below this cosine similarity are dropped: the nearest lesson is not always a relevant one. */
+  lessonsMinSimilarity: number;
 };
 
 export type HttpConfig = {
@@ -103,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       (e.TASKLANE_EMBEDDINGS ?? (e.OLLAMA_HOST ? 'ollama' : 'off')) === 'ollama'
         ? { provider: 'ollama', host: e.OLLAMA_HOST ?? 'http://127.0.0.1:11434', model: e.TASKLANE_EMBED_MODEL }
         : null,
+    lessonsMinSimilarity: e.TASKLANE_LESSONS_MIN_SIMILARITY,
   };
 }

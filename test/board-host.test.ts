@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readHostInfo } from '../src/host/host-files.js';
+import { seededDataFolder } from './helpers/data-folder.js';
 import { CLI, connectStdio, text } from './helpers/stdio-client.js';
 
 type Session = Awaited<ReturnType<typeof connectStdio>>;
@@ -46,7 +47,7 @@ describe('the local board host', () => {
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-host-'));
-    folder = path.join(root, 'board');
+    folder = seededDataFolder(path.join(root, 'board'));
   });
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.close().catch(() => {})));

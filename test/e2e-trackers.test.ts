@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededDataFolder } from './helpers/data-folder.js';
 import { engines, newProject } from './helpers/engines.js';
 import { FORMATS_DIR, sample } from './helpers/formats.js';
 import { CLI, connectStdio, text, tokens } from './helpers/stdio-client.js';
@@ -32,7 +33,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
   let url: string;
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-trackers-'));
-    url = engine === 'pglite' ? path.join(root, 'board') : process.env.TEST_DATABASE_URL!;
+    url = engine === 'pglite' ? seededDataFolder(path.join(root, 'board')) : process.env.TEST_DATABASE_URL!;
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 

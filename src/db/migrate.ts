@@ -1,7 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { type MigrationResultSet, Migrator } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
+import { DEFAULT_EMBED_MODEL } from '../embeddings/provider.js';
 import type { Database } from './schema.js';
+import { reconcileSearchExtensions } from './search-extensions.js';
 
 // Session-level lock around the whole run: kysely's own lock is taken after it creates its
 // bookkeeping tables, so replicas starting together could still race on that first step.
@@ -22,7 +24,15 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
   return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+export type MigrateOptions = {
+  /** The model that lessons are queued for when the server gains pgvector (the worker's own model replaces it). */
+  embedModel?: string;
+  /** Told what the run created besides migrations (an extension the server now offers); see search-extensions.ts. */
+  onReconciled?: (note: string) => void;
+};
+
+/** Applies every pending migration, then creates what the server offers since (returns the migrations applied). */
+export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
@@ -32,6 +42,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
         throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
+      const notes = await conn.transaction().execute((trx) => reconcileSearchExtensions(trx, options.embedModel ?? DEFAULT_EMBED_MODEL));
+      for (const note of notes) options.onReconciled?.(note);
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
