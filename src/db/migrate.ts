@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { type MigrationResultSet, Migrator } from 'kysely/migration';
+import { type MigrationResult, type MigrationResultSet, Migrator } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
 import { DEFAULT_EMBED_MODEL } from '../embeddings/provider.js';
 import type { Database } from './schema.js';
@@ -33,20 +33,37 @@ export type MigrateOptions = {
 
 /** Applies every pending migration, then creates what the server offers since (returns the migrations applied). */
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
+  return underMigrationLock(db, async (conn) => {
+    const results = check(await newMigrator(conn).migrateToLatest());
+    const notes = await conn.transaction().execute((trx) => reconcileSearchExtensions(trx, options.embedModel ?? DEFAULT_EMBED_MODEL));
+    for (const note of notes) options.onReconciled?.(note);
+    return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  });
+}
+
+/** Reverts the latest applied migration (its `down`); returns its name, or undefined when none is applied. */
+export async function migrateDown(db: Kysely<Database>): Promise<string | undefined> {
+  return underMigrationLock(db, async (conn) => {
+    const results = check(await newMigrator(conn).migrateDown());
+    return results.find((r) => r.status === 'Success')?.migrationName;
+  });
+}
+
+async function underMigrationLock<T>(db: Kysely<Database>, run: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
-      const migrator = newMigrator(conn);
-      const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
-      if (error) {
-        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-        throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      const notes = await conn.transaction().execute((trx) => reconcileSearchExtensions(trx, options.embedModel ?? DEFAULT_EMBED_MODEL));
-      for (const note of notes) options.onReconciled?.(note);
-      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      return await run(conn);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
     }
   });
+}
+
+function check({ error, results }: MigrationResultSet): MigrationResult[] {
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return results ?? [];
 }
