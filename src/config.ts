@@ -4,9 +4,13 @@ import { z } from 'zod';
 import { DEFAULT_EMBED_MODEL } from './embeddings/provider.js';
 import { DEFAULT_MIN_SIMILARITY } from './lessons/search-setup.js';
 
+// Empty means unset: compose files and shells often export a variable with no value, and a Claude
+// Desktop bundle passes an option the user left blank as an empty string.
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const envSchema = z.object({
-  TASKLANE_DATABASE_URL: z.string().min(1).optional(),
-  TASKLANE_PROJECT: z.string().min(1).max(200).optional(),
+  TASKLANE_DATABASE_URL: optional(z.string().min(1)),
+  TASKLANE_PROJECT: optional(z.string().min(1).max(200)),
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TASKLANE_LEASE_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(900),
   TASKLANE_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -18,11 +22,7 @@ const envSchema = z.object({
   TASKLANE_GIT_AUTO: z.enum(['0', '1', 'true', 'false']).default('0'),
   TASKLANE_HOST: z.string().min(1).default('127.0.0.1'),
   TASKLANE_PORT: z.coerce.number().int().min(0).max(65535).default(7420),
-  // Empty means unset: compose files and shells often export the variable with no value.
-  TASKLANE_HTTP_TOKEN: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
-  ),
+  TASKLANE_HTTP_TOKEN: optional(z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)')),
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
