@@ -33,7 +33,8 @@ export const vectorEngines = engines.filter(offersVector);
 export async function openOwnStore(engine: EngineName): Promise<Store> {
   if (engine === 'pglite') return openTestStore(engine);
   const serverUrl = process.env.TEST_DATABASE_URL!;
-  const name = `tasklane_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  // Named after the test database, so that it keeps to whatever naming its server's users agreed on.
+  const name = `${new URL(serverUrl).pathname.slice(1) || 'tasklane'}_own_${randomUUID().replaceAll('-', '').slice(0, 8)}`.slice(0, 63);
   const admin = await openStore(serverUrl, { poolMax: 1 });
   try {
     await sql`create database ${sql.id(name)}`.execute(admin.db);
