@@ -33,7 +33,8 @@ export type StartOptions = {
 
 /** Opens the database, applies migrations and builds the engines: everything a transport needs. */
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
-  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared });
+  // Without background work the process is a one-shot command.
+  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared, quickStart: !options.background });
   try {
     const onReconciled = (note: string) => log.info(note);
     const applied = await migrateToLatest(store.db, { embedModel: config.embeddings?.model, onReconciled });

@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'migrate': {
-      const store = await openStore(config.databaseUrl);
+      const store = await openStore(config.databaseUrl, { quickStart: true });
       try {
         const notes: string[] = [];
         const applied = await migrateToLatest(store.db, { embedModel: config.embeddings?.model, onReconciled: (note) => notes.push(note) });
