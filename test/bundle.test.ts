@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../scripts/bundle.js';
+import { openStore } from '../src/db/open.js';
+import { seededDataFolder } from './helpers/data-folder.js';
 
 const MCPB_CLI = path.resolve(import.meta.dirname, '..', 'node_modules', '@anthropic-ai', 'mcpb', 'dist', 'cli', 'cli.js');
 const mcpb = (...args: string[]) => spawnSync(process.execPath, [MCPB_CLI, ...args], { encoding: 'utf8' });
@@ -25,13 +28,16 @@ describe('the Claude Desktop bundle (.mcpb)', () => {
     expect(r.status, r.stderr).toBe(0);
     manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'manifest.json'), 'utf8'));
   }, 240_000);
+  /** Stops the board host the bundle's server started for its default folder, if it runs. */
+  const stopHost = () => {
+    const home = path.join(root, 'home');
+    if (!unpacked || !fs.existsSync(home)) return;
+    const env = { PATH: process.env.PATH ?? '', HOME: home, USERPROFILE: home };
+    spawnSync(process.execPath, [path.join(unpacked, manifest.server.entry_point), 'host', 'stop'], { env, encoding: 'utf8' });
+  };
   afterAll(() => {
     if (!root) return;
-    const home = path.join(root, 'home');
-    if (unpacked && fs.existsSync(home)) {
-      const env = { PATH: process.env.PATH ?? '', HOME: home, USERPROFILE: home };
-      spawnSync(process.execPath, [path.join(unpacked, manifest.server.entry_point), 'host', 'stop'], { env, encoding: 'utf8' });
-    }
+    stopHost();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -54,7 +60,8 @@ describe('the Claude Desktop bundle (.mcpb)', () => {
     // What Claude Desktop does: ${__dirname} is the bundle's folder, ${user_config.x} the user's value (here the defaults).
     const fill = (v: string) => v.replaceAll('${__dirname}', unpacked).replace(/\$\{user_config\.(\w+)\}/g, (_, k: string) => manifest.user_config[k]?.default ?? '');
     const home = path.join(root, 'home');
-    fs.mkdirSync(home);
+    // The default data folder, as a copy of the migrated template (the host then skips initdb).
+    seededDataFolder(path.join(home, '.tasklane', 'data'));
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: args.map(fill),
@@ -81,7 +88,14 @@ describe('the Claude Desktop bundle (.mcpb)', () => {
     } finally {
       await client.close();
     }
-    // The user_config defaults are empty: the data folder is the default one, under the user's home.
-    expect(fs.existsSync(path.join(home, '.tasklane', 'data')), stderr).toBe(true);
+    // The user_config defaults are empty: the task went to the default data folder under the user's home.
+    stopHost();
+    const store = await openStore(path.join(home, '.tasklane', 'data'));
+    try {
+      const { rows } = await sql<{ id: string }>`select id from tasks where project_id = 'default'`.execute(store.db);
+      expect(rows.map((r) => r.id), stderr).toEqual(['B1']);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -51,17 +51,14 @@ describe.each(engines)('tasklane status, project and lessons on %s', (engine) =>
     );
   });
 
-  it('project sets the defaults for new claims and tasks, shows them, and refuses a bad value by its flag', () => {
+  // Each call is a process that opens the database: a few calls, each checking all it prints.
+  it('project sets the defaults for new claims and tasks, and shows them', () => {
     const set = tasklane('project', '--lease-seconds', '60', '--max-attempts', '5');
-    expect(set.code).toBe(0);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
     expect(set.stdout).toMatch(new RegExp(`^${project}: .*\n$`));
     expect(set.stdout).toMatch(/lease_seconds\W+60\b/);
     expect(set.stdout).toMatch(/max_attempts\W+5\b/);
     expect(tasklane('project').stdout).toBe(set.stdout);
-    const bad = tasklane('project', '--lease-seconds', '5');
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/--lease-seconds: "5" is not an integer from 10 to 604800/);
-    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('lessons add records a lesson and lessons search finds it, in short human lines', () => {
@@ -72,8 +69,5 @@ describe.each(engines)('tasklane status, project and lessons on %s', (engine) =>
     const found = tasklane('lessons', 'search', 'BOM', 'parsing');
     expect(found.code).toBe(0);
     expect(found.stdout).toMatch(new RegExp(`^1 lesson\\(s\\), lexical \\(.+\\)\\n#${id} \\[[\\d.]+, lexical\\] CSV BOM\\nStrip the UTF-8 BOM before parsing CSV\\n$`));
-    const usage = tasklane('lessons', 'search');
-    expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/^usage: tasklane lessons search "query"/);
   });
 });
