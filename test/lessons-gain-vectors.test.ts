@@ -5,16 +5,16 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, sql } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openStore } from '../src/db/open.js';
 import { PreparedPGliteDialect } from '../src/db/pglite-driver.js';
 import type { Database } from '../src/db/schema.js';
 import { detectSearchCapabilities } from '../src/db/search-capabilities.js';
-import { OllamaEmbeddings } from '../src/embeddings/ollama.js';
-import { EmbeddingWorker } from '../src/lessons/embedding-worker.js';
 import { LessonBook } from '../src/lessons/lesson-book.js';
-import { createLogger } from '../src/log.js';
 import { FakeOllama } from './helpers/fake-ollama.js';
 import { CLI } from './helpers/stdio-client.js';
 
@@ -75,26 +75,26 @@ describe('a database that gains pgvector after it was migrated', () => {
     }
   });
 
-  it('startup reconciles too, and the lessons are then found by meaning', async () => {
+  it('startup reconciles too, says so once in the log, and the lessons are then found by meaning', async () => {
     const folder = copy('startup');
-    const store = await openStore(folder);
     const ollama = await new FakeOllama().start();
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const config = loadConfig({ TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'gain', OLLAMA_HOST: ollama.host, TASKLANE_EMBED_MODEL: 'fake-embed' });
+    const app = await startApp(config, log);
     try {
-      const notes: string[] = [];
-      await migrateToLatest(store.db, { embedModel: 'fake-embed', onReconciled: (n) => notes.push(n) });
-      expect(notes).toEqual(['pgvector is now installed: lessons can be searched by meaning; 3 existing lessons queued for embedding']);
-      const provider = new OllamaEmbeddings({ host: ollama.host, model: 'fake-embed' });
-      const outcome = await new EmbeddingWorker(store.db, provider, createLogger('silent')).drain();
-      expect(outcome).toMatchObject({ embedded: 3, failed: 0 });
-      const book = new LessonBook(store.db, { capabilities: await detectSearchCapabilities(store.db), embeddings: provider });
-      const found = await book.search('gain', { query: 'base image digest', include_global: false });
+      const said = lines.map((l) => JSON.parse(l).msg as string).filter((m) => m.includes('pgvector'));
+      expect(said).toEqual(['pgvector is now installed: lessons can be searched by meaning; 3 existing lessons queued for embedding']);
+      expect(app.embeddingWorker).not.toBeNull();
+      expect(await app.embeddingWorker!.drain()).toMatchObject({ embedded: 3, failed: 0 });
+      const found = await app.lessons.search('gain', { query: 'base image digest', include_global: false });
       expect(found).toMatchObject({ mode: 'hybrid', lessons: [{ body: LESSONS[0], matched_by: 'both' }] });
       const again: string[] = [];
-      await migrateToLatest(store.db, { onReconciled: (n) => again.push(n) });
+      await migrateToLatest(app.store.db, { onReconciled: (n) => again.push(n) });
       expect(again).toEqual([]);
     } finally {
+      await app.close();
       await ollama.stop();
-      await store.close();
     }
   });
 });
