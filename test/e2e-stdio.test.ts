@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describePostgresUrl } from '../src/db/open.js';
 import { seededDataFolder } from './helpers/data-folder.js';
 import { engines, newProject, offersVector } from './helpers/engines.js';
@@ -16,6 +16,8 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
     const url = engine === 'pglite' ? seededDataFolder(path.join(dataDir!, 'board')) : process.env.TEST_DATABASE_URL!;
     // The embedded folder opened by this process itself: the board host has its own tests.
     session = await connectStdio({ TASKLANE_DATABASE_URL: url, TASKLANE_PROJECT: 'e2e-default', TASKLANE_BOARD_HOST: 'off' });
+    // stderr is a pipe of its own: the start line may arrive after the answer to initialize.
+    await vi.waitFor(() => expect(session.stderr()).toContain('tasklane started'), { timeout: 10_000 });
   });
   afterAll(async () => {
     await session?.close();
