@@ -76,11 +76,15 @@ export async function recountMismatches(store: Store, project: string) {
   return rows.filter((r) => r.unmet_deps !== r.actual);
 }
 
-/** Opens one store and board for the enclosing describe block, closed after it. */
-export function useTestBoard(engine: EngineName) {
+/**
+ * Opens one store and board for the enclosing describe block, closed after it. `ownDatabase`: for a
+ * file whose work spans every project (the lease reaper): files run in parallel, and the bins and
+ * replicas other files start on the shared server database reap its leases too.
+ */
+export function useTestBoard(engine: EngineName, options: { ownDatabase?: boolean } = {}) {
   const ctx = {} as { store: Store; board: TaskBoard };
   beforeAll(async () => {
-    ctx.store = await openTestStore(engine);
+    ctx.store = options.ownDatabase ? await openOwnStore(engine) : await openTestStore(engine);
     ctx.board = testBoard(ctx.store);
   });
   afterAll(() => ctx.store?.close());
