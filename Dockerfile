@@ -1,12 +1,15 @@
-FROM node:20-slim
+FROM node:22-slim
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src src
 COPY migrations migrations
+COPY scripts scripts
+COPY web web
 COPY prompts prompts
 COPY schema schema
-# npm ci builds dist/ (prepare); the compiler is then pruned away with the other dev dependencies.
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
+# npm run build makes dist/ (with the browser's vendored modules); the compiler and the other dev
+# dependencies are then pruned away.
+RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev --no-audit --no-fund
 USER node
 EXPOSE 7420
 ENTRYPOINT ["node", "dist/src/cli.js"]

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
+    // Vitest's default is one worker per core but one: a single worker on a 2-core machine. The slow
+    // files mostly wait on the processes they start (bins, board hosts, npm), so run more than that.
+    maxWorkers: Math.max(3, os.availableParallelism()),
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

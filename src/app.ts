@@ -37,9 +37,11 @@ export type StartOptions = {
 
 /** Opens the database, applies migrations and builds the engines: everything a transport needs. */
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
-  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared, role: options.role, lock: options.lock });
+  // Without background work the process is a one-shot command.
+  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared, role: options.role, lock: options.lock, quickStart: !options.background });
   try {
-    const applied = await migrateToLatest(store.db);
+    const onReconciled = (note: string) => log.info(note);
+    const applied = await migrateToLatest(store.db, { embedModel: config.embeddings?.model, onReconciled });
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
   } catch (err) {
     await store.close();
@@ -50,7 +52,12 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   const capabilities = await detectSearchCapabilities(store.db);
   const provider = config.embeddings ? new OllamaEmbeddings({ host: config.embeddings.host, model: config.embeddings.model }) : null;
   const worker = capabilities.vector && provider ? new EmbeddingWorker(store.db, provider, log) : null;
-  const lessons = new LessonBook(store.db, { capabilities, embeddings: provider, onQueued: () => worker?.nudge() });
+  const lessons = new LessonBook(store.db, {
+    capabilities,
+    embeddings: provider,
+    onQueued: () => worker?.nudge(),
+    minSimilarity: config.lessonsMinSimilarity,
+  });
   if (lessons.lexicalReason) log.info({ trigram: capabilities.trigram }, `lessons search is lexical: ${lessons.lexicalReason}`);
   else log.info({ model: provider!.model, trigram: capabilities.trigram }, 'lessons search is hybrid');
   if (worker && options.background) worker.start();

@@ -5,10 +5,16 @@ import { DEFAULT_MAX_MESSAGE_BYTES, defaultDataDir, MAX_MAX_MESSAGE_BYTES, MIN_M
 export const DEFAULT_HTTP_MAX_SESSIONS = 500;
 /** Time to receive a whole request: 16 MiB in 30 s needs ~4.5 Mbit/s; a trickling client is cut. */
 export const DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS = 30;
+import { DEFAULT_EMBED_MODEL } from './embeddings/provider.js';
+import { DEFAULT_MIN_SIMILARITY } from './lessons/search-setup.js';
+
+// Empty means unset: compose files and shells often export a variable with no value, and a Claude
+// Desktop bundle passes an option the user left blank as an empty string.
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const envSchema = z.object({
-  TASKLANE_DATABASE_URL: z.string().min(1).optional(),
-  TASKLANE_PROJECT: z.string().min(1).max(200).optional(),
+  TASKLANE_DATABASE_URL: optional(z.string().min(1)),
+  TASKLANE_PROJECT: optional(z.string().min(1).max(200)),
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Read by src/log.ts for one-shot commands: `json` keeps pino's JSON lines instead of short human ones.
   TASKLANE_LOG_FORMAT: z.enum(['human', 'json']).default('human'),
@@ -22,11 +28,7 @@ const envSchema = z.object({
   TASKLANE_GIT_AUTO: z.enum(['0', '1', 'true', 'false']).default('0'),
   TASKLANE_HOST: z.string().min(1).default('127.0.0.1'),
   TASKLANE_PORT: z.coerce.number().int().min(0).max(65535).default(7420),
-  // Empty means unset: compose files and shells often export the variable with no value.
-  TASKLANE_HTTP_TOKEN: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
-  ),
+  TASKLANE_HTTP_TOKEN: optional(z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)')),
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
@@ -35,7 +37,8 @@ const envSchema = z.object({
   TASKLANE_MAX_MESSAGE_BYTES: z.coerce.number().int().min(MIN_MAX_MESSAGE_BYTES).max(MAX_MAX_MESSAGE_BYTES).default(DEFAULT_MAX_MESSAGE_BYTES),
   TASKLANE_EMBEDDINGS: z.enum(['ollama', 'off']).optional(),
   OLLAMA_HOST: z.string().min(1).optional(),
-  TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default('nomic-embed-text'),
+  TASKLANE_EMBED_MODEL: z.string().min(1).max(200).default(DEFAULT_EMBED_MODEL),
+  TASKLANE_LESSONS_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(DEFAULT_MIN_SIMILARITY),
 });
 
 /** Every environment variable tasklane reads: the one list a setting is added to. */
@@ -61,6 +64,8 @@ export type Config = {
   http: HttpConfig;
   /** null when embeddings are off: lessons search is then lexical. */
   embeddings: { provider: 'ollama'; host: string; model: string } | null;
+  /** Semantic matches below this cosine similarity are dropped: the nearest lesson is not always a relevant one. */
+  lessonsMinSimilarity: number;
 };
 
 export type HttpConfig = {
@@ -117,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       (e.TASKLANE_EMBEDDINGS ?? (e.OLLAMA_HOST ? 'ollama' : 'off')) === 'ollama'
         ? { provider: 'ollama', host: e.OLLAMA_HOST ?? 'http://127.0.0.1:11434', model: e.TASKLANE_EMBED_MODEL }
         : null,
+    lessonsMinSimilarity: e.TASKLANE_LESSONS_MIN_SIMILARITY,
   };
 }

@@ -119,7 +119,8 @@ describe.each(engines)('board API on %s', (engine) => {
     const writer = new TaskBoard(ctx.store.db, { leaseSeconds: 900, notify: true });
     replica.changes.setRemoteSource((onPayload) => other.listenForChanges!(onPayload, () => {}));
     const p = newProject('replica');
-    const got = new Promise<TaskChange>((resolve) => replica.changes.subscribe(resolve));
+    // Other files write to the same database meanwhile: only this project's change counts.
+    const got = new Promise<TaskChange>((resolve) => replica.changes.subscribe((c) => c.project === p && resolve(c)));
     await replica.changes.listening();
     await writer.writeTaskList(p, { tasks: [{ id: 'X', description: 'x' }] });
     expect(await got).toEqual({ project: p, task_ids: [], kind: 'written' });

@@ -1,17 +1,24 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededDataFolder } from './helpers/data-folder.js';
 import { connectHttp, eventually, initializeBody, rawRequest } from './helpers/http-client.js';
 import { CLI } from './helpers/stdio-client.js';
 
 const TOKEN = 'bin-token-fedcba9876543210';
-const env = (extra: Record<string, string>) => ({ ...(process.env as Record<string, string>), TASKLANE_DATABASE_URL: 'memory://', ...extra });
+let dataDir: string;
+const env = (extra: Record<string, string>) => ({ ...(process.env as Record<string, string>), TASKLANE_DATABASE_URL: dataDir, ...extra });
 
 describe('the tasklane bin serving HTTP', () => {
   let child: ChildProcess;
   let stderr = '';
   let url: string;
   beforeAll(async () => {
+    // A copy of the migrated template: no initdb in the bin.
+    dataDir = seededDataFolder(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-http-bin-')), 'board'));
     child = spawn(process.execPath, [CLI, 'serve', '--http', '--port', '0'], { env: env({ TASKLANE_HTTP_TOKEN: TOKEN, TASKLANE_PROJECT: 'bin-http' }) });
     child.stderr!.on('data', (c) => (stderr += c));
     await eventually(() => stderr.includes('tasklane started') || child.exitCode !== null, 'the bin did not start', 60_000);
@@ -21,6 +28,7 @@ describe('the tasklane bin serving HTTP', () => {
   });
   afterAll(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
+    fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });
 
   it('serves the tools with the token, logs each request without it, and stops cleanly on SIGTERM', async () => {

@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines, newProject } from './helpers/engines.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describePostgresUrl } from '../src/db/open.js';
+import { seededDataFolder } from './helpers/data-folder.js';
+import { engines, newProject, offersVector } from './helpers/engines.js';
 import { CLI, connectStdio, text, tokens } from './helpers/stdio-client.js';
 
 describe.each(engines)('tasklane over stdio on %s', (engine) => {
@@ -11,9 +13,11 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
   let dataDir: string | undefined;
   beforeAll(async () => {
     if (engine === 'pglite') dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-e2e-'));
-    const url = engine === 'pglite' ? path.join(dataDir!, 'board') : process.env.TEST_DATABASE_URL!;
+    const url = engine === 'pglite' ? seededDataFolder(path.join(dataDir!, 'board')) : process.env.TEST_DATABASE_URL!;
     // The embedded folder opened by this process itself: the board host has its own tests.
     session = await connectStdio({ TASKLANE_DATABASE_URL: url, TASKLANE_PROJECT: 'e2e-default', TASKLANE_BOARD_HOST: 'off' });
+    // stderr is a pipe of its own: the start line may arrive after the answer to initialize.
+    await vi.waitFor(() => expect(session.stderr()).toContain('tasklane started'), { timeout: 10_000 });
   });
   afterAll(async () => {
     await session?.close();
@@ -26,13 +30,15 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
     const entry = JSON.parse(line!);
     expect(entry).toMatchObject({ transport: 'stdio', project: 'e2e-default' });
     expect(entry.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(entry.database).toMatch(engine === 'pglite' ? /^pglite \// : /^postgres 127\.0\.0\.1:5432\//);
+    if (engine === 'pglite') expect(entry.database).toMatch(/^pglite \//);
+    else expect(entry.database).toBe(`postgres ${describePostgresUrl(process.env.TEST_DATABASE_URL!)}`);
   });
 
   it('says once at startup that lessons search is lexical, and why', () => {
     const lines = session.stderr().split('\n').filter((l) => l.includes('lessons search is'));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]).msg).toMatch(engine === 'pglite' ? /lexical: no embedding provider configured/ : /lexical: the database has no vector extension/);
+    const reason = offersVector(engine) ? /lexical: no embedding provider configured/ : /lexical: the database has no vector extension/;
+    expect(JSON.parse(lines[0]).msg).toMatch(reason);
   });
 
   it('records and finds lessons, and refuses bad input without storing anything', async () => {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededDataFolder } from './helpers/data-folder.js';
 import { engines, newProject } from './helpers/engines.js';
 import { FORMATS_DIR, sample } from './helpers/formats.js';
-import { preparedFolder } from './helpers/folders.js';
 import { CLI, connectStdio, text, tokens } from './helpers/stdio-client.js';
 
 const git = (cwd: string, ...args: string[]) => {
@@ -31,16 +31,12 @@ function tempRepo(root: string, name: string): string {
 describe.each(engines)('trackers, git, resources and prompts end to end on %s', (engine) => {
   let root: string;
   let url: string;
-  let folder: Awaited<ReturnType<typeof preparedFolder>> | undefined;
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-trackers-'));
-    // A folder cloned from the migrated template: each CLI call reopens it instead of creating a database.
-    if (engine === 'pglite') folder = await preparedFolder('trackers');
-    url = engine === 'pglite' ? folder!.folder : process.env.TEST_DATABASE_URL!;
+    url = engine === 'pglite' ? seededDataFolder(path.join(root, 'board')) : process.env.TEST_DATABASE_URL!;
   });
   afterAll(() => {
     fs.rmSync(root, { recursive: true, force: true });
-    folder?.remove();
   });
 
   // Each call opens the folder itself (no board host runs): seconds each on a loaded machine.

@@ -7,12 +7,15 @@ import { OllamaEmbeddings } from '../src/embeddings/ollama.js';
 import { EmbeddingWorker } from '../src/lessons/embedding-worker.js';
 import { LessonBook } from '../src/lessons/lesson-book.js';
 import { createLogger } from '../src/log.js';
+import { TaskBoard } from '../src/tasks/board.js';
 import { CORPUS, QUERIES } from './fixtures/lessons-corpus.js';
-import { newProject, openTestStore } from './helpers/engines.js';
+import { newProject, openOwnStore, vectorEngines } from './helpers/engines.js';
 import { FakeOllama } from './helpers/fake-ollama.js';
 
-// Vectors need pgvector: PGlite has it; the local Postgres does not (its lexical path is in lessons.test.ts).
-describe('lessons with embeddings (PGlite, stand-in Ollama)', () => {
+// Vectors need pgvector: these run on every engine whose database offers it (PGlite has it; a server
+// may), each on a database of its own (the worker takes every queued job, and a re-embed queues every
+// lesson). The lexical path is in lessons.test.ts, on every engine.
+describe.each(vectorEngines)('lessons with embeddings on %s (stand-in Ollama)', (engine) => {
   let store: Store;
   let ollama: FakeOllama;
   let provider: OllamaEmbeddings;
@@ -21,7 +24,7 @@ describe('lessons with embeddings (PGlite, stand-in Ollama)', () => {
   const log = createLogger('silent');
 
   beforeAll(async () => {
-    store = await openTestStore('pglite');
+    store = await openOwnStore(engine);
     ollama = await new FakeOllama().start();
     provider = new OllamaEmbeddings({ host: ollama.host, model: 'fake-embed' });
     book = new LessonBook(store.db, { capabilities: await detectSearchCapabilities(store.db), embeddings: provider });
@@ -121,5 +124,52 @@ describe('lessons with embeddings (PGlite, stand-in Ollama)', () => {
     await drainWithRetries();
     const { rows } = await sql<{ model: string | null; n: number }>`select embedding_model as model, count(*)::int as n from lessons group by 1`.execute(store.db);
     expect(rows).toEqual([{ model: 'fake-embed', n: queued }]);
+  });
+
+  it('keeps the vectors in an HNSW index per dimension, on the server itself', async () => {
+    const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'lessons_embedding_hnsw_64'`.execute(store.db);
+    expect(rows[0]?.indexdef).toMatch(/USING hnsw .*vector_cosine_ops.*WHERE \(embedding_dim = 64\)/);
+  });
+
+  it('drops semantic matches below the similarity floor, and keeps one above it that shares no word', async () => {
+    const p = newProject('floor');
+    for (const l of CORPUS) await book.record(p, { lesson: l.lesson, title: l.title, tags: l.tags }, null);
+    await drainWithRetries();
+    const unrelated = await book.search(p, { query: 'xylophone', include_global: false });
+    expect(unrelated).toMatchObject({ mode: 'hybrid', lessons: [] });
+    // Without a floor, the nearest lessons to a query about nothing they contain came back as matches.
+    const capabilities = await detectSearchCapabilities(store.db);
+    const floorless = new LessonBook(store.db, { capabilities, embeddings: provider, minSimilarity: 0 });
+    const nearest = await floorless.search(p, { query: 'xylophone', include_global: false });
+    expect(nearest.lessons.length).toBeGreaterThan(0);
+    expect(nearest.lessons.every((l) => l.matched_by === 'semantic')).toBe(true);
+
+    // The stand-in puts words with the same first five letters together: near in "meaning" with no word,
+    // stem or trigram in common, so only the semantic channel finds it.
+    const q = newProject('near');
+    const near = await book.record(q, { lesson: 'Concurrently.' }, null);
+    await drainWithRetries();
+    const found = await book.search(q, { query: 'concupiscence', include_global: false });
+    expect(found.lessons).toEqual([expect.objectContaining({ id: near.id, matched_by: 'semantic' })]);
+  });
+
+  it('get_next_task attaches no lesson to a task that shares nothing with them, on a hybrid board', async () => {
+    const p = newProject('attach');
+    for (const l of CORPUS) await book.record(p, { lesson: l.lesson, title: l.title, tags: l.tags }, null);
+    await drainWithRetries();
+    const board = new TaskBoard(store.db, { leaseSeconds: 900 });
+    await board.writeTaskList(p, {
+      tasks: [
+        { id: 'T1', title: 'Polish the xylophone', description: 'Polish the xylophone and its mallets' },
+        { id: 'T2', title: 'Take an advisory lock around the migrations', description: 'Two replicas ran them at once', dependencies: ['T1'] },
+      ],
+    });
+    const first = await board.nextTask(p, { agent: 'w' });
+    expect(first.task?.id).toBe('T1');
+    expect(first.lessons).toBeUndefined();
+    await board.markTaskStatus(p, { task_id: 'T1', status: 'completed', agent: 'w' });
+    const second = await board.nextTask(p, { agent: 'w' });
+    expect(second.task?.id).toBe('T2');
+    expect(second.lessons?.[0]?.title).toBe('Take an advisory lock before running migrations');
   });
 });

@@ -1,6 +1,8 @@
 import { CompiledQuery, Kysely, sql } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { startApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/db/open.js';
 import type { Database } from '../src/db/schema.js';
 import type { TaskChange } from '../src/tasks/change-feed.js';
@@ -137,6 +139,27 @@ describe.runIf(engines.includes('postgres'))('Postgres: notices and prepared sta
       }
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe.runIf(engines.includes('postgres'))('Postgres: TASKLANE_PG_PREPARED', () => {
+  // One connection in the pool, so that pg_prepared_statements (per session) sees every statement the app ran.
+  it.each([
+    ['on', true],
+    ['off', false],
+  ])('%s: the app runs its statements as named prepared statements: %s', async (setting, named) => {
+    const env = { TASKLANE_DATABASE_URL: process.env.TEST_DATABASE_URL, TASKLANE_PG_PREPARED: setting, TASKLANE_PG_POOL_MAX: '1', TASKLANE_PROJECT: 'prepared' };
+    const app = await startApp(loadConfig(env), pino({ level: 'silent' }));
+    try {
+      const p = newProject('prepared');
+      await app.board.writeTaskList(p, { tasks: [{ id: 'A', description: 'a' }] });
+      await app.board.nextTask(p, { agent: 'w1' });
+      await app.board.markTaskStatus(p, { task_id: 'A', status: 'completed', agent: 'w1' });
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where name like 'tl_%'`.execute(app.store.db);
+      expect(rows[0].n > 0).toBe(named);
+    } finally {
+      await app.close();
     }
   });
 });

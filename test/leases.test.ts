@@ -6,7 +6,7 @@ import { startReaper } from '../src/tasks/reaper.js';
 import { engines, newProject, recountMismatches, useTestBoard } from './helpers/engines.js';
 
 describe.each(engines)('leases, heartbeats and attempts on %s', (engine) => {
-  const ctx = useTestBoard(engine);
+  const ctx = useTestBoard(engine, { ownDatabase: true });
 
   const expire = (project: string, taskId: string) =>
     sql`update tasks set lease_expires_at = now() - interval '1 second' where project_id = ${project} and id = ${taskId}`.execute(ctx.store.db);

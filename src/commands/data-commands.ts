@@ -49,7 +49,7 @@ export async function executeDataCommand(app: App, cmd: ParsedCommand, client: C
     case 'lessons':
       return lessonsCommand(app, project, cmd.positionals, cmd.values, io);
     case 'migrate': {
-      const applied = await migrateToLatest(app.store.db);
+      const applied = await migrateToLatest(app.store.db, { embedModel: app.config.embeddings?.model });
       if (applied.length) io.out(`applied: ${applied.join(', ')}\n`);
       else io.out(hosted ? `the board host (pid ${hosted.pid}) migrated the database when it started: it is up to date\n` : 'the database is up to date\n');
       return 0;

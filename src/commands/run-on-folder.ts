@@ -11,10 +11,13 @@ export async function runOnFolder(cmd: ParsedCommand): Promise<number> {
   const config = loadConfig();
   const role = `tasklane ${cmd.name}`;
   if (cmd.name === 'migrate') {
-    const store = await openStore(config.databaseUrl, { role });
+    const store = await openStore(config.databaseUrl, { role, quickStart: true });
     try {
-      const applied = await migrateToLatest(store.db);
-      processIo.out(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+      const notes: string[] = [];
+      const applied = await migrateToLatest(store.db, { embedModel: config.embeddings?.model, onReconciled: (note) => notes.push(note) });
+      if (applied.length) processIo.out(`applied: ${applied.join(', ')}\n`);
+      for (const note of notes) processIo.out(`${note}\n`);
+      if (!applied.length && !notes.length) processIo.out('the database is up to date\n');
       return 0;
     } finally {
       await store.close();

@@ -1,7 +1,9 @@
 import { type Kysely, sql } from 'kysely';
-import { type MigrationResultSet, Migrator } from 'kysely/migration';
+import { type MigrationResult, type MigrationResultSet, Migrator } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
+import { DEFAULT_EMBED_MODEL } from '../embeddings/provider.js';
 import type { Database } from './schema.js';
+import { reconcileSearchExtensions } from './search-extensions.js';
 
 // Session-level lock around the whole run: kysely's own lock is taken after it creates its
 // bookkeeping tables, so replicas starting together could still race on that first step.
@@ -22,19 +24,46 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
   return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+export type MigrateOptions = {
+  /** The model that lessons are queued for when the server gains pgvector (the worker's own model replaces it). */
+  embedModel?: string;
+  /** Told what the run created besides migrations (an extension the server now offers); see search-extensions.ts. */
+  onReconciled?: (note: string) => void;
+};
+
+/** Applies every pending migration, then creates what the server offers since (returns the migrations applied). */
+export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
+  return underMigrationLock(db, async (conn) => {
+    const results = check(await newMigrator(conn).migrateToLatest());
+    const notes = await conn.transaction().execute((trx) => reconcileSearchExtensions(trx, options.embedModel ?? DEFAULT_EMBED_MODEL));
+    for (const note of notes) options.onReconciled?.(note);
+    return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  });
+}
+
+/** Reverts the latest applied migration (its `down`); returns its name, or undefined when none is applied. */
+export async function migrateDown(db: Kysely<Database>): Promise<string | undefined> {
+  return underMigrationLock(db, async (conn) => {
+    const results = check(await newMigrator(conn).migrateDown());
+    return results.find((r) => r.status === 'Success')?.migrationName;
+  });
+}
+
+async function underMigrationLock<T>(db: Kysely<Database>, run: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
-      const migrator = newMigrator(conn);
-      const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
-      if (error) {
-        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-        throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      return await run(conn);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
     }
   });
+}
+
+function check({ error, results }: MigrationResultSet): MigrationResult[] {
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return results ?? [];
 }

@@ -132,13 +132,17 @@ export async function searchLessonsLexical(
   return ranked(rows);
 }
 
-/** Nearest lessons by cosine distance, over the HNSW index of this model's dimension. One round trip. */
+/**
+ * Nearest lessons by cosine distance, over the HNSW index of this model's dimension, down to a
+ * similarity floor: the nearest lessons to a query about nothing they contain are still the nearest,
+ * and without the floor they came back as matches. One round trip.
+ */
 export async function searchLessonsSemantic(
   db: Db,
   embedding: number[],
   model: string,
   scope: LessonScope,
-  options: ChannelOptions,
+  options: ChannelOptions & { minSimilarity: number },
 ): Promise<RankedLesson[]> {
   const dim = sql.raw(String(Math.trunc(embedding.length)));
   const distance = sql`l.embedding::vector(${dim}) <=> ${toSql(embedding)}::vector(${dim})`;
@@ -146,6 +150,7 @@ export async function searchLessonsSemantic(
     select ${columns(options.bodyChars)}
     from lessons l
     where l.embedding_model = ${model} and l.embedding_dim = ${embedding.length} and ${scopeConditions(scope)}
+      and ${distance} <= ${1 - options.minSimilarity}::float8
     order by ${distance} limit ${options.pool}`.execute(db);
   return ranked(rows);
 }

@@ -1,3 +1,6 @@
+/** The model embeddings use unless TASKLANE_EMBED_MODEL names another. */
+export const DEFAULT_EMBED_MODEL = 'nomic-embed-text';
+
 /** Turns texts into vectors. `dimensions` is unknown until the model's first answer. */
 export interface EmbeddingProvider {
   readonly model: string;

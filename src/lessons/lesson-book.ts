@@ -15,7 +15,7 @@ import { cutText } from '../tasks/input-rules.js';
 import { type LessonView, lessonView, type StoredLessonView, storedLessonView } from './lesson-view.js';
 import { type AttachedLesson, lessonsForTask } from './lessons-for-task.js';
 import { fuseByReciprocalRank } from './reciprocal-rank-fusion.js';
-import { lexicalOnlyReason, trigramWords } from './search-setup.js';
+import { DEFAULT_MIN_SIMILARITY, lexicalOnlyReason, trigramWords } from './search-setup.js';
 
 export type LessonBookOptions = {
   capabilities: SearchCapabilities;
@@ -25,6 +25,8 @@ export type LessonBookOptions = {
   onQueued?: () => void;
   /** How long a search waits for the query's embedding before it falls back to lexical. */
   queryEmbedTimeoutMs?: number;
+  /** Semantic matches below this cosine similarity are dropped (default DEFAULT_MIN_SIMILARITY). */
+  minSimilarity?: number;
 };
 
 export type RecordedLesson = { id: string; title: string; scope: 'project' | 'global'; embedding: 'queued' | 'disabled' };
@@ -93,7 +95,8 @@ export class LessonBook {
       const lexical = await searchLessonsLexical(trx, input.query, scope, { pool, trigramWords: words });
       let semantic: RankedLesson[] = [];
       if (queryEmbedding) {
-        semantic = await searchLessonsSemantic(trx, queryEmbedding, this.options.embeddings!.model, scope, { pool });
+        const minSimilarity = this.options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
+        semantic = await searchLessonsSemantic(trx, queryEmbedding, this.options.embeddings!.model, scope, { pool, minSimilarity });
         if (semantic.length === 0) reason = await this.#whyNoVectors(trx);
       }
       const fused = fuseByReciprocalRank(semantic.length ? { lexical, semantic } : { lexical }).slice(0, limit);

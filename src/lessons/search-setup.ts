@@ -1,6 +1,12 @@
 import type { SearchCapabilities } from '../db/search-capabilities.js';
 import type { EmbeddingProvider } from '../embeddings/provider.js';
 
+/**
+ * The cosine similarity below which a semantic match is dropped. It suits nomic-embed-text, where
+ * unrelated sentences score about 0.45–0.5 and related ones 0.6 and up; another model may need another.
+ */
+export const DEFAULT_MIN_SIMILARITY = 0.55;
+
 /** Why lessons search cannot use embeddings, or null when it can. Logged once at startup and given in results. */
 export function lexicalOnlyReason(capabilities: SearchCapabilities, provider: EmbeddingProvider | null): string | null {
   if (!capabilities.vector) return 'the database has no vector extension (pgvector)';

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,9 +16,5 @@ function packageRoot(): string {
 /** The board's ES modules and CSS, shipped in the package as they are (no build step). */
 export const BOARD_ASSETS_DIR = path.join(packageRoot(), 'web', 'board');
 
-/** dagre's self-contained ES module bundle (graphlib included), served to the browser as it is. */
-export const DAGRE_BUNDLE = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('@dagrejs/dagre/package.json')),
-  'dist',
-  'dagre.esm.js',
-);
+/** dagre's self-contained ES module bundle, copied from the dev dependency at build time (scripts/vendor-web.ts). */
+export const DAGRE_BUNDLE = path.join(packageRoot(), 'dist', 'web', 'vendor', 'dagre.esm.js');

@@ -2,16 +2,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
-import { openStore } from '../../src/db/open.js';
+import { seededDataFolder } from './data-folder.js';
 import { CLI } from './stdio-client.js';
 
 /** A new data folder holding a copy of the migrated template: opening it takes ~0.5 s, not a fresh initdb. */
 export async function preparedFolder(label = 'board'): Promise<{ root: string; folder: string; remove(): void }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `tasklane-${label}-`));
   const folder = path.join(root, 'board');
-  const store = await openStore(folder, { loadDataDir: new Blob([fs.readFileSync(inject('pgliteTemplate'))]) });
-  await store.close();
+  seededDataFolder(folder);
   return { root, folder, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 

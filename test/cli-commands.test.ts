@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/db/open.js';
+import { seededDataFolder } from './helpers/data-folder.js';
+import { engines, newProject, testBoard } from './helpers/engines.js';
+import { CLI } from './helpers/stdio-client.js';
+
+// The commands people type, through the built bin: what they print is the contract.
+describe.each(engines)('tasklane status, project and lessons on %s', (engine) => {
+  let root: string;
+  let url: string;
+  const project = newProject('cli');
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-cli-'));
+    url = engine === 'pglite' ? seededDataFolder(path.join(root, 'board')) : process.env.TEST_DATABASE_URL!;
+    const store = await openStore(url);
+    try {
+      const board = testBoard(store);
+      await board.writeTaskList(project, {
+        tasks: [
+          { id: 'T1', description: 'done first' },
+          { id: 'T2', description: 'ready next', dependencies: ['T1'] },
+          { id: 'T3', description: 'waits for T2', dependencies: ['T2'] },
+        ],
+      });
+      await board.nextTask(project, { agent: 'w' });
+      await board.markTaskStatus(project, { task_id: 'T1', status: 'completed', agent: 'w' });
+    } finally {
+      await store.close();
+    }
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const tasklane = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, ...args, '--project', project], {
+      cwd: root,
+      env: { ...process.env, TASKLANE_DATABASE_URL: url, TASKLANE_LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('status prints the project counts in one line', () => {
+    const r = tasklane('status');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(
+      `${project}: 3 tasks, 33.3% done — ready 1, pending 2, in progress 0, review 0, completed 1, failed 0, blocked 0, cancelled 0\n`,
+    );
+  });
+
+  // Each call is a process that opens the database: a few calls, each checking all it prints.
+  it('project sets the defaults for new claims and tasks, and shows them', () => {
+    const set = tasklane('project', '--lease-seconds', '60', '--max-attempts', '5');
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(set.stdout).toMatch(new RegExp(`^${project}: .*\n$`));
+    expect(set.stdout).toMatch(/lease_seconds\W+60\b/);
+    expect(set.stdout).toMatch(/max_attempts\W+5\b/);
+    expect(tasklane('project').stdout).toBe(set.stdout);
+  });
+
+  it('lessons add records a lesson and lessons search finds it, in short human lines', () => {
+    const added = tasklane('lessons', 'add', 'Strip the UTF-8 BOM before parsing CSV', '--tags', 'csv,import', '--title', 'CSV BOM');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^lesson (\d+) recorded \(project\): CSV BOM; embedding disabled\n$/);
+    const id = /^lesson (\d+)/.exec(added.stdout)![1];
+    const found = tasklane('lessons', 'search', 'BOM', 'parsing');
+    expect(found.code).toBe(0);
+    expect(found.stdout).toMatch(new RegExp(`^1 lesson\\(s\\), lexical \\(.+\\)\\n#${id} \\[[\\d.]+, lexical\\] CSV BOM\\nStrip the UTF-8 BOM before parsing CSV\\n$`));
+  });
+});
