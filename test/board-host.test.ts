@@ -197,10 +197,14 @@ describe('the local board host', () => {
     expect(tools.length).toBeGreaterThan(5);
     await s.client.listPrompts();
     await s.client.listResources();
-    const status = spawnSync(process.execPath, [CLI, 'host', 'status'], { env: { ...process.env, TASKLANE_DATABASE_URL: fresh }, encoding: 'utf8' });
-    expect(status.stdout).toMatch(/database {2}opening/);
+    const answeredAt = Date.now();
     const r = await s.client.callTool({ name: 'read_task_breakdown', arguments: {} }, undefined, { timeout: 120_000 });
     expect(r.structuredContent).toMatchObject({ project: 'cold', total_tasks: 0 });
+    // The host logs its search mode once the database is open and migrated: the lists were answered before.
+    const opened = fs.readFileSync(path.join(fresh, 'host.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { time: number; msg: string })
+      .find((l) => l.msg.startsWith('lessons search is'));
+    expect(opened, 'the host log names the search mode once the database is open').toBeDefined();
+    expect(answeredAt).toBeLessThan(opened!.time);
     await s.close();
     spawnSync(process.execPath, [CLI, 'host', 'stop'], { env: { ...process.env, TASKLANE_DATABASE_URL: fresh } });
   });
