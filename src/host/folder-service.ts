@@ -108,6 +108,7 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
   const outputTo = (socket: net.Socket): CommandIo => ({
     out: (text) => socket.write(`${JSON.stringify({ out: text })}\n`),
     err: (text) => socket.write(`${JSON.stringify({ err: text })}\n`),
+    progress: (p) => socket.write(`${JSON.stringify({ progress: p })}\n`),
   });
 
   const runCommand = async (socket: net.Socket, hello: Hello, settings: Config) => {
