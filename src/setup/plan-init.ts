@@ -73,7 +73,7 @@ function approveServer(root: string, force: boolean): FileChange {
 
 const MARK = 'written by tasklane init';
 const markLine = (body: string) => `<!-- ${MARK} (${hash(body)}): once you edit this file, tasklane init leaves it alone (--force rewrites it) -->\n`;
-const MARK_AT_END = new RegExp(`<!-- ${MARK} \\(([0-9a-f]{12})\\)[^\\n]*-->\\n?$`);
+const MARK_LINE = new RegExp(`^<!-- ${MARK} \\(([0-9a-f]{12})\\)[^\\n]*-->\\n?`, 'm');
 
 /** A file init writes whole: rewritten only while it is as init wrote it (its mark's hash matches), or with --force. */
 function ownFile(root: string, file: string, body: string, force: boolean, what: string): FileChange {
@@ -82,8 +82,8 @@ function ownFile(root: string, file: string, body: string, force: boolean, what:
   const text = read(abs);
   if (text === undefined) return { file, abs, action: 'create', what, text: want };
   if (text === want) return { file, abs, action: 'unchanged', what };
-  const mark = MARK_AT_END.exec(text);
-  const pristine = mark !== null && hash(text.slice(0, mark.index).replace(/\n$/, '')) === mark[1];
+  const mark = MARK_LINE.exec(text);
+  const pristine = mark !== null && hash(`${text.slice(0, mark.index)}${text.slice(mark.index + mark[0].length)}`.replace(/\n$/, '')) === mark[1];
   if (pristine || force) return { file, abs, action: 'update', what, text: want };
   return { file, abs, action: 'keep', what: `${mark ? 'edited since tasklane init wrote it' : 'not written by tasklane init'}; --force rewrites it` };
 }
