@@ -203,7 +203,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
       expect(brief).toMatch(/Monthly revenue report/);
       expect(brief).toMatch(/- \*\*T4\*\* \(failed\): Banker's rounding disagrees/);
       expect(brief).toMatch(/- \*\*T3\*\* \(review\): no result recorded/);
-      expect(brief).toMatch(/mark_task_status \{"project": "mcp-\w+", "task_id": "T5", "status": "completed"/);
+      expect(brief).toMatch(/mark_task_status \{"project": "mcp-\w+", "task_id": "T5", "agent": "<your name>", "status": "completed"/);
       expect(brief).not.toMatch(/\{\{|lesson/i);
       const orchestrator = await session.client.getPrompt({ name: 'orchestrator', arguments: {} });
       const loop = (orchestrator.messages[0].content as { text: string }).text;

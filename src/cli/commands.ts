@@ -83,6 +83,20 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('../commands/board.js'),
   },
   {
+    name: 'init',
+    synopsis: '[FOLDER] [--dry-run] [--force] | --desktop [--dry-run] [--force]',
+    summary: 'set up Claude Code in a project: .mcp.json (approved), a CLAUDE.md section, orchestrator and worker subagents, slash commands; --desktop: Claude Desktop',
+    details:
+      '  FOLDER       the project folder (default: this one)\n' +
+      '  --dry-run    show what would change and write nothing\n' +
+      '  --force      rewrite files you edited (otherwise they are kept as they are)\n' +
+      "  --desktop    add tasklane to Claude Desktop's config file instead (a copy of the old one is kept)\n" +
+      'A second run changes nothing; files it wrote and you did not edit are brought up to date.',
+    options: { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' }, desktop: { type: 'boolean' } },
+    positionals: { min: 0, max: 1 },
+    load: () => import('../commands/init.js'),
+  },
+  {
     name: 'host',
     synopsis: 'status | stop',
     summary: "the board host of the embedded folder: its pid, board and sessions, or stop it (the next tasklane starts one)",

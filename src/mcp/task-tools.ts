@@ -46,14 +46,14 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     {
       description:
         'Atomically claim the most urgent ready task for agent, with a lease (claim:false peeks). ' +
-        'No task: reason is all_done, waiting, blocked (with chains) or empty.',
+        'No task: reason is all_done, waiting, blocked (with chains) or empty. wait_seconds (max 300): wait for one instead of polling.',
       inputSchema: nextTaskInput,
       outputSchema: nextTaskOut,
       annotations: { destructiveHint: false, idempotentHint: false },
     },
-    async (args) => {
+    async (args, extra) => {
       const p = project(args.project);
-      return runTool(log, 'get_next_task', p, () => board.nextTask(p, { ...args, agent: agent(args.agent) ?? undefined }), renderNextTask);
+      return runTool(log, 'get_next_task', p, () => board.nextTask(p, { ...args, agent: agent(args.agent) ?? undefined }, extra.signal), renderNextTask);
     },
   );
 
