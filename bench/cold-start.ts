@@ -1,7 +1,9 @@
 // Cold start, side by side in one run (ratios are the figures; the machine may be shared): a new user's
 // first `tasklane` (a new home folder, so a new data folder and no board host) to initialize + tools/list
 // answered and to its first tool call answered; the same folder again with no host running (the host
-// stopped); and a bare SDK stdio server to initialize + tools/list. The three take turns, STARTS rounds.
+// stopped); the same first start without the prepared database image (dist/pglite-image moved aside for
+// it: initdb and every migration, as before the image); and a bare SDK stdio server to initialize +
+// tools/list. They take turns, STARTS rounds.
 // Run: npm run bench:cold [-- starts]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { DEFAULT_IMAGE_DIR } from '../src/db/pglite-image.js';
 import { CLI } from './mcp-clients.js';
 import { elapsedMs, round } from './stats.js';
 
@@ -41,7 +44,10 @@ const stopHost = (env: Record<string, string>) => spawnSync(process.execPath, [C
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const line = (label: string, value: string, target = '') => console.log(`${label.padEnd(62)} ${value.padEnd(30)} ${target}`);
 
-const samples = { cold: [] as Start[], existing: [] as Start[], bare: [] as Start[] };
+const samples = { cold: [] as Start[], existing: [] as Start[], noImage: [] as Start[], bare: [] as Start[] };
+const ASIDE = `${DEFAULT_IMAGE_DIR}.aside`;
+const restoreImage = () => fs.existsSync(ASIDE) && fs.renameSync(ASIDE, DEFAULT_IMAGE_DIR);
+if (!fs.existsSync(DEFAULT_IMAGE_DIR)) throw new Error(`no prepared image in ${DEFAULT_IMAGE_DIR}: run npm run build`);
 try {
   await start(process.execPath, [BARE], envFor(root), false); // the file cache warm for everyone
   for (let i = 0; i < STARTS; i++) {
@@ -51,6 +57,15 @@ try {
     stopHost(env);
     samples.existing.push(await start(process.execPath, [CLI], env, true));
     stopHost(env);
+    const without = envFor(path.join(root, `home-${i}-without`));
+    fs.mkdirSync(without.HOME);
+    fs.renameSync(DEFAULT_IMAGE_DIR, ASIDE);
+    try {
+      samples.noImage.push(await start(process.execPath, [CLI], without, true));
+    } finally {
+      restoreImage();
+    }
+    stopHost(without);
     samples.bare.push(await start(process.execPath, [BARE], env, false));
   }
   const m = (xs: Start[], key: keyof Start) => round(median(xs.map((s) => s[key])), 0);
@@ -58,10 +73,13 @@ try {
   console.log(`cold start bench: medians of ${STARTS} starts each, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
   line('new folder: initialize + tools/list, tasklane vs bare SDK', `${m(samples.cold, 'lists')} vs ${bare} ms = ${round(m(samples.cold, 'lists') / bare)}×`, 'target ≤ 4×');
   line('new folder: first tool call answered (read_task_breakdown)', `${m(samples.cold, 'call')} ms`);
+  line('new folder without the image (initdb): initialize + tools/list', `${m(samples.noImage, 'lists')} ms = ${round(m(samples.noImage, 'lists') / bare)}×`);
+  line('new folder without the image (initdb): first tool call answered', `${m(samples.noImage, 'call')} ms`, `image: ${round(m(samples.cold, 'call') / m(samples.noImage, 'call'))}× of it, target ≤ 0.5×`);
   line('existing folder, no host: initialize + tools/list vs bare SDK', `${m(samples.existing, 'lists')} vs ${bare} ms = ${round(m(samples.existing, 'lists') / bare)}×`);
   line('existing folder, no host: first tool call answered', `${m(samples.existing, 'call')} ms`);
-  console.log(`samples (lists / call ms): new ${samples.cold.map((s) => `${round(s.lists, 0)}/${round(s.call, 0)}`).join(' ')}; existing ${samples.existing.map((s) => `${round(s.lists, 0)}/${round(s.call, 0)}`).join(' ')}`);
+  console.log(`samples (lists / call ms): new ${samples.cold.map((s) => `${round(s.lists, 0)}/${round(s.call, 0)}`).join(' ')}; without image ${samples.noImage.map((s) => `${round(s.lists, 0)}/${round(s.call, 0)}`).join(' ')}; existing ${samples.existing.map((s) => `${round(s.lists, 0)}/${round(s.call, 0)}`).join(' ')}`);
 } finally {
-  for (let i = 0; i < STARTS; i++) stopHost(envFor(path.join(root, `home-${i}`)));
+  restoreImage();
+  for (let i = 0; i < STARTS; i++) for (const home of [`home-${i}`, `home-${i}-without`]) stopHost(envFor(path.join(root, home)));
   fs.rmSync(root, { recursive: true, force: true });
 }
