@@ -39,6 +39,7 @@ export type StartOptions = {
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   // Without background work the process is a one-shot command.
   const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared, role: options.role, lock: options.lock, quickStart: !options.background });
+  if (store.created) log.info({ database: store.location }, store.created);
   try {
     const onReconciled = (note: string) => log.info(note);
     const applied = await migrateToLatest(store.db, { embedModel: config.embeddings?.model, onReconciled });

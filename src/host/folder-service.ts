@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { App } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
-import { describeFailure } from '../cli/failures.js';
 import type { CommandIo } from '../commands/command-io.js';
-import { executeDataCommand } from '../commands/data-commands.js';
 import type { Logger } from '../log.js';
 import { VERSION } from '../version.js';
 import type { Ack, Hello } from './host-connection.js';
@@ -120,9 +118,10 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
       code =
         command.name === 'board'
           ? await serveBoardCommand(command, client, io, { origin: boardListening, token: options.token, signIn })
-          : await executeDataCommand(await opening, command, client, io, { pid: process.pid });
+          : await (await import('../commands/data-commands.js')).executeDataCommand(await opening, command, client, io, { pid: process.pid });
     } catch (err) {
-      const failure = describeFailure(err);
+      // Loaded when a command runs: the host answers its first agent sooner without them.
+      const failure = (await import('../cli/failures.js')).describeFailure(err);
       io.err(failure.text);
       code = failure.code;
     }
