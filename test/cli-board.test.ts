@@ -52,7 +52,7 @@ describe('tasklane started by a person', () => {
         });
       });
       expect(seen).toMatch(/an agent starts it, not a person/);
-      expect(seen).toContain(`claude mcp add tasklane -- node ${fs.realpathSync(CLI)}`);
+      expect(seen).toContain(`claude mcp add tasklane -- ${process.execPath} ${fs.realpathSync(CLI)}`);
     } finally {
       tty.kill('SIGKILL');
       fs.rmSync(home, { recursive: true, force: true });
