@@ -1,3 +1,4 @@
+import { TokenBook } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { HeldLock } from './db/folder-lock.js';
@@ -17,6 +18,8 @@ export type App = {
   store: Store;
   board: TaskBoard;
   lessons: LessonBook;
+  /** Named HTTP tokens (src/auth/). */
+  tokens: TokenBook;
   /** Present when lessons are embedded (vector extension and a provider). */
   embeddingWorker: EmbeddingWorker | null;
   log: Logger;
@@ -88,6 +91,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     store,
     board,
     lessons,
+    tokens: new TokenBook(store.db),
     embeddingWorker: worker,
     log,
     defaultProject,
