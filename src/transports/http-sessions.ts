@@ -1,11 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Response } from 'express';
 import type { Logger } from '../log.js';
+import type { SessionTransport } from './http-session-calls.js';
 
 type Session = {
   server: McpServer;
-  transport: StreamableHTTPServerTransport;
+  transport: SessionTransport;
   lastSeen: number;
   /** Requests and open streams of this session; a session with one open is never idle. */
   active: number;
@@ -31,13 +31,13 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
-  add(id: string, server: McpServer, transport: StreamableHTTPServerTransport): void {
+  add(id: string, server: McpServer, transport: SessionTransport): void {
     this.#sessions.set(id, { server, transport, lastSeen: Date.now(), active: 0 });
     transport.onclose = () => this.#sessions.delete(id);
   }
 
   /** The session's transport, counted active until the response closes. */
-  use(id: string, res: Response): StreamableHTTPServerTransport | undefined {
+  use(id: string, res: Response): SessionTransport | undefined {
     const session = this.#sessions.get(id);
     if (!session) return undefined;
     session.active++;
