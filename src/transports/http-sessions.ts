@@ -1,11 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Response } from 'express';
 import type { Logger } from '../log.js';
+import type { SessionTransport } from './http-session-calls.js';
 
 type Session = {
   server: McpServer;
-  transport: StreamableHTTPServerTransport;
+  transport: SessionTransport;
   lastSeen: number;
   /** Requests and open streams of this session; a session with one open is never idle. */
   active: number;
@@ -33,7 +33,7 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
-  add(id: string, server: McpServer, transport: StreamableHTTPServerTransport, owner?: string): void {
+  add(id: string, server: McpServer, transport: SessionTransport, owner?: string): void {
     this.#sessions.set(id, { server, transport, lastSeen: Date.now(), active: 0, owner });
     transport.onclose = () => this.#sessions.delete(id);
   }
@@ -46,7 +46,7 @@ export class SessionRegistry {
   }
 
   /** The session's transport, counted active until the response closes; undefined when another credential opened it. */
-  use(id: string, res: Response, owner?: string): StreamableHTTPServerTransport | undefined {
+  use(id: string, res: Response, owner?: string): SessionTransport | undefined {
     const session = this.#sessions.get(id);
     if (!session || session.owner !== owner) return undefined;
     session.active++;

@@ -16,6 +16,7 @@ import { type Credentials, credentialAuth } from './http-auth.js';
 import { jsonRpcErrorHandler, notFound, sendJsonRpcError } from './http-errors.js';
 import { allowedHostnames, assertSafeBinding, hostAndOriginValidation } from './http-guards.js';
 import { requestLog } from './http-log.js';
+import { SessionTransport } from './http-session-calls.js';
 import { SessionRegistry } from './http-sessions.js';
 
 export type HttpDeps = Pick<App, 'board' | 'lessons' | 'store' | 'log' | 'defaultProject' | 'gitRef'>;
@@ -145,18 +146,18 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       return sendJsonRpcError(res, 503, -32000, `Too many sessions: this server holds ${maxSessions} (TASKLANE_HTTP_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
     }
     const server = createMcpServer(deps);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: SessionTransport = new SessionTransport(new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (sid): void => {
         res.locals.session = sid; // for the request log: the id is new, not in the request
         sessions.add(sid, server, transport, owner);
       },
       ...transportOptions,
-    });
+    }));
     initializing++;
     try {
       await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
+      await transport.sdk.handleRequest(req, res, req.body);
     } finally {
       initializing--;
     }
