@@ -1,5 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db, TaskEventsTable } from './schema.js';
+import { anyOf } from './tasks.js';
 
 export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
 
@@ -20,7 +21,7 @@ export async function selectNotes(db: Db, projectId: string, taskIds: string[]):
     .selectFrom('task_events')
     .select(['task_id', 'at', 'note', 'actor'])
     .where('project_id', '=', projectId)
-    .where('task_id', 'in', taskIds)
+    .where('task_id', '=', anyOf(taskIds))
     .where('note', 'is not', null)
     .orderBy('at')
     .orderBy('id')
@@ -76,6 +77,6 @@ export async function selectEvents(db: Db, projectId: string, taskIds?: string[]
     .selectFrom('task_events')
     .select(['task_id', 'at', 'actor', 'kind', 'from_status', 'to_status', 'note'])
     .where('project_id', '=', projectId);
-  if (taskIds) query = query.where('task_id', 'in', taskIds);
+  if (taskIds) query = query.where('task_id', '=', anyOf(taskIds));
   return query.orderBy('at').orderBy('id').execute();
 }
