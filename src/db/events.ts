@@ -80,3 +80,20 @@ export async function selectEvents(db: Db, projectId: string, taskIds?: string[]
   if (taskIds) query = query.where('task_id', '=', anyOf(taskIds));
   return query.orderBy('at').orderBy('id').execute();
 }
+
+/**
+ * Deletes the events older than `days` that carry no note, at most `batch` per project (over the
+ * index task_events_by_project). Returns how many went.
+ */
+export async function deleteOldEvents(db: Db, days: number, batch: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    with gone as (
+      delete from task_events where id in (
+        select e.id from projects p cross join lateral (
+          select id from task_events
+          where project_id = p.id and at < now() - make_interval(days => ${days}) and note is null
+          order by at limit ${batch}) e)
+      returning 1)
+    select count(*)::int as n from gone`.execute(db);
+  return rows[0].n;
+}

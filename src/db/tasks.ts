@@ -19,8 +19,11 @@ export async function selectTask(db: Db, projectId: string, taskId: string, forU
   return query.executeTakeFirst();
 }
 
-export async function selectAllTasks(db: Db, projectId: string): Promise<TaskRow[]> {
-  return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).orderBy('seq').execute();
+/** Up to `limit` tasks in write order after the one at seq `after` (keyset paging over tasks_by_seq). */
+export async function selectTasksAfter(db: Db, projectId: string, after: string | undefined, limit: number): Promise<TaskRow[]> {
+  let query = db.selectFrom('tasks').selectAll().where('project_id', '=', projectId);
+  if (after !== undefined) query = query.where('seq', '>', after);
+  return query.orderBy('seq').limit(limit).execute();
 }
 
 export async function selectTasksByIds(db: Db, projectId: string, taskIds: string[]): Promise<TaskRow[]> {
@@ -109,6 +112,14 @@ export async function selectHolders(db: Db, projectId: string, limit: number) {
     .orderBy('seq')
     .limit(limit)
     .execute();
+}
+
+/** How many of the given tasks there are per status and phase. */
+export async function countTasksOf(db: Db, projectId: string, taskIds: string[]) {
+  if (taskIds.length === 0) return [];
+  const { rows } = await sql<{ status: string; phase: string | null; n: number }>`
+    select status, phase, count(*)::int as n from tasks where project_id = ${projectId} and id = ${anyOf(taskIds)} group by 1, 2`.execute(db);
+  return rows;
 }
 
 /** The ids of a project's tasks that are not among taskIds (what a replace removes). */

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { deleteOldEvents } from '../db/events.js';
 import { notifyChange } from '../db/notify.js';
 import { lockProject, type ProjectLockMode } from '../db/project-lock.js';
 import type { Database } from '../db/schema.js';
@@ -38,10 +39,14 @@ export type BoardOptions = {
    * only for bench/serialization.ts, which measures what it costs: without it races corrupt unmet_deps.
    */
   serialize?: boolean;
+  /** Events older than this many days are deleted by the reaper's tick, notes excepted (default: keep all). */
+  eventRetentionDays?: number;
 };
 
 /** A write that changed at least this many tasks refreshes the planner's statistics at once. */
 const LARGE_WRITE = 100;
+/** Events a retention pass deletes per project in one transaction. */
+export const PRUNE_BATCH = 5000;
 
 type Trx = Transaction<Database>;
 
@@ -153,6 +158,15 @@ export class TaskBoard {
         return [...byProject].map(([project, task_ids]) => ({ project, task_ids, kind: 'lease_expired' }));
       },
     );
+  }
+
+  /**
+   * Deletes events older than the retention (none when it is unset), a bounded batch per project:
+   * the reaper's tick calls this until it returns less than a batch. Notes are kept: they are part of their task.
+   */
+  pruneEvents(): Promise<number> {
+    const days = this.options.eventRetentionDays;
+    return days === undefined ? Promise.resolve(0) : inTransaction(this.db, (trx) => deleteOldEvents(trx, days, PRUNE_BATCH));
   }
 
   setProjectSettings(project: string, settings: ProjectSettings) {
