@@ -44,7 +44,8 @@ export async function selectChainIds(db: Db, projectId: string, taskId: string, 
     with recursive chain (id) as (
       select ${taskId}::text
       union
-      select ${to} from task_dependencies d join chain c on d.project_id = ${projectId} and ${from} = c.id
+      select n.id from chain c cross join lateral (
+        select ${to} as id from task_dependencies d where d.project_id = ${projectId} and ${from} = c.id offset 0) n
     )
     select id from chain limit ${limit}`.execute(db);
   return rows.map((r) => r.id);

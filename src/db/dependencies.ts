@@ -29,7 +29,9 @@ export async function selectEdgesAbove(db: Db, projectId: string, from: string[]
     with recursive above (id) as (
       select unnest(${from}::text[])
       union
-      select d.task_id from task_dependencies d join above a on d.project_id = ${projectId} and d.depends_on = a.id
+      -- offset 0 keeps the step a lookup per task (over the dependents index), whatever plan the statement gets
+      select n.id from above a cross join lateral (
+        select d.task_id as id from task_dependencies d where d.project_id = ${projectId} and d.depends_on = a.id offset 0) n
     )
     select d.task_id, d.depends_on from above a
     join task_dependencies d on d.project_id = ${projectId} and d.task_id = a.id
