@@ -114,11 +114,11 @@ export async function selectHolders(db: Db, projectId: string, limit: number) {
     .execute();
 }
 
-/** How many of the given tasks there are per status and phase. */
+/** How many of the given tasks there are per status and phase, in the order each first appears on the board. */
 export async function countTasksOf(db: Db, projectId: string, taskIds: string[]) {
   if (taskIds.length === 0) return [];
   const { rows } = await sql<{ status: string; phase: string | null; n: number }>`
-    select status, phase, count(*)::int as n from tasks where project_id = ${projectId} and id = ${anyOf(taskIds)} group by 1, 2`.execute(db);
+    select status, phase, count(*)::int as n from tasks where project_id = ${projectId} and id = ${anyOf(taskIds)} group by 1, 2 order by min(seq)`.execute(db);
   return rows;
 }
 
