@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { migrations } from '../../migrations/index.js';
+import { packageRoot } from '../package-root.js';
 
 /**
  * A new embedded database starts from an image made at build time (`npm run build`, scripts/build-image.ts):
@@ -18,17 +18,6 @@ export type ImageManifest = { migrations: string[]; pglite: string; key?: string
 export type ImageCheck = { usable: true; file: string } | { usable: false; reason: string };
 
 const require = createRequire(import.meta.url);
-
-/** The package root, found upward from this file: the same from src/ (tsx, tests) and from dist/src/. */
-function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('tasklane: package.json not found above the db module');
-    dir = up;
-  }
-  return dir;
-}
 
 export const DEFAULT_IMAGE_DIR = path.join(packageRoot(), 'dist', 'pglite-image');
 export const IMAGE_FILE = 'pgdata.tar.gz';

@@ -21,6 +21,8 @@ export type FolderServiceOptions = {
   log: Logger;
   /** The app being opened: sessions start before it is ready, calls wait for it. */
   opening: Promise<App>;
+  /** Told when a call or a command needs the app (when its open waits to be started). */
+  needed?: () => void;
   /** The token of the web board, when it asks for one. */
   token?: string;
 };
@@ -83,8 +85,9 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
     () => (open = true),
     () => {},
   );
-  const board = whenOpen(opening.then((app) => app.board));
-  const lessons = whenOpen(opening.then((app) => app.lessons));
+  const needed = options.needed ?? (() => {});
+  const board = whenOpen(opening.then((app) => app.board), needed);
+  const lessons = whenOpen(opening.then((app) => app.lessons), needed);
   const signIn = new SignInCodes();
   const sockets = new Set<net.Socket>();
   const socketPath = hostSocketPath(folder);
@@ -113,6 +116,7 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
     const io = outputTo(socket);
     const command = hello.command!;
     const client = { cwd: hello.cwd, project: settings.project };
+    needed(); // every command needs the database, `board` its web board (served once the database is open)
     let code: number;
     try {
       code =
