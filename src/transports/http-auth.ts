@@ -13,14 +13,23 @@ export function tokensMatch(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+const authInfo = (token: string) => ({ token, clientId: 'tasklane-token', scopes: [] as string[], expiresAt: FAR_FUTURE_SECONDS });
+
 /** `Authorization: Bearer <token>` against one static token; 401 with WWW-Authenticate otherwise. */
 export function staticBearerAuth(token: string): RequestHandler {
   return requireBearerAuth({
     verifier: {
       verifyAccessToken: async (given) => {
         if (!tokensMatch(given, token)) throw new InvalidTokenError('Invalid token: check TASKLANE_HTTP_TOKEN');
-        return { token: given, clientId: 'tasklane-token', scopes: [], expiresAt: FAR_FUTURE_SECONDS };
+        return authInfo(given);
       },
     },
   });
+}
+
+/** What staticBearerAuth lets through, as it reads the header: the auth info, or undefined (it would answer 401). */
+export function bearerAccepted(header: string | undefined, token: string): ReturnType<typeof authInfo> | undefined {
+  if (!header) return undefined;
+  const [type, given] = header.split(' ');
+  return type.toLowerCase() === 'bearer' && given && tokensMatch(given, token) ? authInfo(given) : undefined;
 }

@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { SessionTransport } from './http-session-calls.js';
 
@@ -36,8 +36,13 @@ export class SessionRegistry {
     transport.onclose = () => this.#sessions.delete(id);
   }
 
+  /** The session's transport, if the session is open (not counted as a use). */
+  get(id: string): SessionTransport | undefined {
+    return this.#sessions.get(id)?.transport;
+  }
+
   /** The session's transport, counted active until the response closes. */
-  use(id: string, res: Response): SessionTransport | undefined {
+  use(id: string, res: ServerResponse): SessionTransport | undefined {
     const session = this.#sessions.get(id);
     if (!session) return undefined;
     session.active++;
