@@ -9,6 +9,8 @@ type Session = {
   lastSeen: number;
   /** Requests and open streams of this session; a session with one open is never idle. */
   active: number;
+  /** The credential that opened it: only that one may use it. */
+  owner?: string;
 };
 
 /**
@@ -31,8 +33,8 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
-  add(id: string, server: McpServer, transport: SessionTransport): void {
-    this.#sessions.set(id, { server, transport, lastSeen: Date.now(), active: 0 });
+  add(id: string, server: McpServer, transport: SessionTransport, owner?: string): void {
+    this.#sessions.set(id, { server, transport, lastSeen: Date.now(), active: 0, owner });
     transport.onclose = () => this.#sessions.delete(id);
   }
 
@@ -41,10 +43,17 @@ export class SessionRegistry {
     return this.#sessions.get(id)?.transport;
   }
 
-  /** The session's transport, counted active until the response closes. */
-  use(id: string, res: ServerResponse): SessionTransport | undefined {
+  /** Sessions opened by this credential. */
+  ownedBy(owner: string): number {
+    let n = 0;
+    for (const s of this.#sessions.values()) if (s.owner === owner) n++;
+    return n;
+  }
+
+  /** The session's transport, counted active until the response closes; undefined when another credential opened it. */
+  use(id: string, res: ServerResponse, owner?: string): SessionTransport | undefined {
     const session = this.#sessions.get(id);
-    if (!session) return undefined;
+    if (!session || session.owner !== owner) return undefined;
     session.active++;
     session.lastSeen = Date.now();
     res.once('close', () => {

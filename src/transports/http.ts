@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import express, { type Express, type Request, type Response } from 'express';
 import { sql } from 'kysely';
 import type { App } from '../app.js';
@@ -11,7 +12,9 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../local-settings.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { createMcpServer } from '../mcp/server.js';
 import { VERSION } from '../version.js';
-import { bearerAccepted, staticBearerAuth } from './http-auth.js';
+import { accessOf } from '../auth/request-access.js';
+import { type Credentials, credentialAuth, verifyCredential } from './http-auth.js';
+import { withCredential } from '../db/acting-credential.js';
 import { jsonRpcErrorHandler, notFound, sendJsonRpcError } from './http-errors.js';
 import { allowedHostnames, assertSafeBinding, hostAllowed, hostAndOriginValidation } from './http-guards.js';
 import { requestLog, watchRequest } from './http-log.js';
@@ -24,8 +27,10 @@ export type HttpOptions = {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** When set, every /mcp request needs `Authorization: Bearer <token>`. */
+  /** When set, every /mcp request needs `Authorization: Bearer <token>`: this admin token (TASKLANE_HTTP_TOKEN) or another credential. */
   token?: string;
+  /** Named tokens and OAuth besides the admin token; when given, /mcp needs one of them (src/transports/http-auth.ts). */
+  credentials?: Omit<Credentials, 'adminToken'>;
   /** One server and transport per request, no session ids: for replicas behind a plain load balancer. */
   stateless?: boolean;
   /** Extra hostnames accepted in Host and Origin. */
@@ -72,7 +77,8 @@ const SESSION_CAP_RETRY_SECONDS = 30;
 
 /** MCP over streamable HTTP at /mcp, with /healthz and /readyz, auth, DNS rebinding protection and sessions. */
 export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServer {
-  assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
+  const authenticated = Boolean(options.token || options.credentials);
+  assertSafeBinding(options.host, authenticated ? 'credentials' : undefined, options.insecureNoAuth ?? false);
   const { log } = deps;
   const sessions = new SessionRegistry((options.sessionIdleSeconds ?? 1800) * 1000, log);
   const maxSessions = options.maxSessions ?? DEFAULT_HTTP_MAX_SESSIONS;
@@ -116,7 +122,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     res.setHeader('Connection', 'close');
     sendJsonRpcError(res, 503, -32000, 'The server is shutting down: retry on another replica or after it restarts');
   });
-  if (options.token) app.use('/mcp', staticBearerAuth(options.token));
+  if (authenticated) app.use('/mcp', credentialAuth({ adminToken: options.token, ...options.credentials }));
   app.use('/mcp', express.json({ limit: maxBody }));
   app.all('/mcp', (req, res, next) => {
     if (req.method !== 'GET') calls.track(res);
@@ -129,8 +135,9 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
 
   async function handleStateful(req: Request, res: Response) {
     const id = req.headers['mcp-session-id'];
+    const owner = accessOf(req)?.credential;
     if (typeof id === 'string') {
-      const transport = sessions.use(id, res);
+      const transport = sessions.use(id, res, owner);
       if (!transport) return sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or expired; initialize a new one');
       return transport.handleRequest(req, res, req.body);
     }
@@ -146,7 +153,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (sid): void => {
         res.locals.session = sid; // for the request log: the id is new, not in the request
-        sessions.add(sid, server, transport);
+        sessions.add(sid, server, transport, owner);
       },
       ...transportOptions,
     }));
@@ -172,33 +179,45 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     await transport.handleRequest(req, res, req.body);
   }
 
+  const credentials: Credentials = { adminToken: options.token, ...options.credentials };
+  /** What credentialAuth makes of the Authorization header: its AuthInfo, or undefined where it would answer 401. */
+  async function bearer(header: string | undefined): Promise<AuthInfo | undefined> {
+    const [type, given] = (header ?? '').split(' ');
+    if (type.toLowerCase() !== 'bearer' || !given) return undefined;
+    const info = await verifyCredential(given, credentials).catch(() => undefined);
+    return info && typeof info.expiresAt === 'number' && info.expiresAt >= Date.now() / 1000 ? info : undefined;
+  }
+
   /**
    * The common request, a tool call on an open session, taken before Express: the same checks as the
-   * middleware above (no Origin, an allowed Host, the token, a JSON body within the limit), read and
-   * parsed here, then answered by the session (SessionTransport). Express's routing and body parser
-   * measured about a fifth of the server's CPU per call (bench/profile-cycle.ts http). A request
-   * that is anything else, or unusual in any way, goes to Express as before (its body already parsed
-   * when it was read here), so every refusal is Express's own.
+   * middleware above (no Origin, an allowed Host, the credential, a JSON body within the limit), the
+   * body read and parsed once here, then answered by the session (SessionTransport) as its credential.
+   * Express's routing and body parser measured about a fifth of the server's CPU per call
+   * (bench/profile-cycle.ts http). A request that is anything else, or unusual in any way, goes to
+   * Express as before (with its body parsed), so every refusal is Express's own.
    */
   function takeCall(req: http.IncomingMessage, res: http.ServerResponse): boolean {
     if (closing || req.method !== 'POST' || req.url !== '/mcp' || req.headers.origin !== undefined) return false;
     const id = req.headers['mcp-session-id'];
     const transport = typeof id === 'string' ? sessions.get(id) : undefined;
     if (!transport || !hostAllowed(req.headers.host, hostnames)) return false;
-    const auth = options.token ? bearerAccepted(req.headers.authorization, options.token) : undefined;
-    if (options.token && !auth) return false;
     const length = Number(req.headers['content-length']);
     if (req.headers['content-type'] !== 'application/json' || req.headers['content-encoding'] !== undefined || !(length > 0 && length <= maxBody)) return false;
+    const verified = authenticated ? bearer(req.headers.authorization) : Promise.resolve(undefined);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => {
+    req.once('end', async () => {
+      const auth = await verified;
       const body = strictJson(Buffer.concat(chunks).toString('utf8'));
-      const call = body === undefined ? undefined : transport.plainCall(req, body);
       const request = Object.assign(req, { body, auth });
-      if (call && sessions.use(id as string, res)) {
+      // Refused credentials: Express answers 401 as it would have.
+      if (authenticated && !auth) return app(request as Request, res as Response);
+      const call = body === undefined ? undefined : transport.plainCall(req, body);
+      const access = accessOf(request);
+      if (call && sessions.use(id as string, res, access?.credential)) {
         watchRequest(log, request, res);
         calls.track(res);
-        return transport.answer(call, request, res);
+        return access ? withCredential(access.credential, () => transport.answer(call, request, res)) : transport.answer(call, request, res);
       }
       if (body !== undefined) return app(request as Request, res as Response);
       // What express.json and jsonRpcErrorHandler answer to a body that is not JSON.
