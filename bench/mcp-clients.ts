@@ -11,7 +11,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 /** Makes one connected MCP client per agent: the seam every transport plugs into. */
 export type McpClientFactory = (agent: string) => Promise<Client>;
 
-export const CLI = path.resolve(import.meta.dirname, '../dist/src/cli.js');
+/** The bin under test; TASKLANE_BENCH_CLI points at another build (an earlier commit's dist, to compare). */
+export const CLI = process.env.TASKLANE_BENCH_CLI ?? path.resolve(import.meta.dirname, '../dist/src/cli.js');
 
 /** Each agent gets its own tasklane process over stdio, as an agent's MCP host would start it. */
 export function stdioClients(databaseUrl: string, project: string): McpClientFactory {
@@ -80,7 +81,7 @@ export async function startHttpServer(databaseUrl: string, project: string, node
 }
 
 /** utime + stime of a process from /proc/<pid>/stat, in ms (at Linux's usual 100 clock ticks a second). */
-function processCpuMs(pid: number | undefined): number | undefined {
+export function processCpuMs(pid: number | undefined): number | undefined {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;

@@ -82,7 +82,9 @@ try {
     await Promise.all(clients.map((c) => c.close()));
     await server.stop();
   }
-  await new Promise((r) => setTimeout(r, 500)); // the profiles are written as the processes exit
+  // The profiles are written as the processes exit, which takes a while on a loaded machine.
+  for (let waited = 0; waited < 60_000 && !(fs.existsSync(profiles) && fs.readdirSync(profiles).length); waited += 250) await new Promise((r) => setTimeout(r, 250));
+  await new Promise((r) => setTimeout(r, 1000));
   const seconds = Number(window.to - window.from) / 1e9;
   console.log(`${mode}: ${CYCLES} cycles, ${round(CYCLES / seconds, 1)} cycles/s, cycle p50 ${summarise(window.latencies).p50_ms} ms` +
     `${serverCpu !== undefined ? `, server CPU ${round(serverCpu, 2)} ms a cycle` : ''}; load ${os.loadavg()[0].toFixed(1)}`);

@@ -29,6 +29,8 @@ function writeProject(root: string, size: number) {
 
 export type TaskmasterAgent = {
   client: Client;
+  /** The server's process id (for its CPU time). */
+  pids: number[];
   /** next_task, set_task_status in-progress, set_task_status done; false when nothing was next. */
   cycle(calls?: number[]): Promise<boolean>;
 };
@@ -42,7 +44,8 @@ export async function taskmasterAgent(root: string, size: number, env: Record<st
   if (!server) throw new Error(`task-master-ai is not installed in ${TASKMASTER_DIR}`);
   writeProject(root, size);
   const client = new Client({ name: 'agent', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [server.script], env: { ...env, HOME: root }, cwd: root, stderr: 'ignore' }), { timeout: 120_000 });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [server.script], env: { ...env, HOME: root }, cwd: root, stderr: 'ignore' });
+  await client.connect(transport, { timeout: 120_000 });
   const call = async (name: string, args: Record<string, unknown>) => {
     const r = (await client.callTool({ name, arguments: { ...args, projectRoot: root } })) as CallToolResult;
     const text = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
@@ -57,6 +60,7 @@ export async function taskmasterAgent(root: string, size: number, env: Record<st
   };
   return {
     client,
+    pids: transport.pid ? [transport.pid] : [],
     cycle: async (calls) => {
       const next = JSON.parse(await timed(calls, () => call('next_task', {}))) as { data?: { nextTask?: { id: number } | null } };
       const id = next.data?.nextTask?.id;

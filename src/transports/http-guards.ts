@@ -60,3 +60,13 @@ export function hostAndOriginValidation(allowed: string[]): RequestHandler[] {
   };
   return [hostHeaderValidation(allowed), originValidation];
 }
+
+/** Whether hostAndOriginValidation lets a request without an Origin header through, from its Host header. */
+export function hostAllowed(hostHeader: string | undefined, allowed: string[]): boolean {
+  if (!hostHeader) return false;
+  try {
+    return allowed.includes(new URL(`http://${hostHeader}`).hostname);
+  } catch {
+    return false;
+  }
+}

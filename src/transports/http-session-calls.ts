@@ -55,8 +55,14 @@ export class SessionTransport implements Transport {
 
   /** Answers the request: here when it is a plain call, else through the SDK's transport. */
   handleRequest(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse, body: unknown): Promise<void> {
-    const message = req.method === 'POST' ? this.#plainCall(req, body) : undefined;
+    const message = req.method === 'POST' ? this.plainCall(req, body) : undefined;
     if (!message) return this.sdk.handleRequest(req, res, body);
+    this.answer(message, req, res);
+    return Promise.resolve();
+  }
+
+  /** Hands a plain call (see plainCall) to the MCP server; its answer becomes the response's JSON body. */
+  answer(message: JSONRPCMessage & { id: RequestId }, req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse): void {
     const id = message.id;
     this.#calls.set(id, (answer) => {
       this.#calls.delete(id);
@@ -68,11 +74,10 @@ export class SessionTransport implements Transport {
     res.once('close', () => this.#calls.delete(id));
     const requestInfo = { headers: req.headers as Record<string, string>, url: new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`) };
     this.onmessage?.(message, { authInfo: req.auth, requestInfo });
-    return Promise.resolve();
   }
 
   /** The request, when it is one JSON-RPC request (not initialize) that the SDK would take as it is. */
-  #plainCall(req: IncomingMessage, body: unknown): (JSONRPCMessage & { id: RequestId }) | undefined {
+  plainCall(req: IncomingMessage, body: unknown): (JSONRPCMessage & { id: RequestId }) | undefined {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
     const { method, id } = body as { method?: unknown; id?: unknown };
     if (typeof method !== 'string' || method === 'initialize' || (typeof id !== 'string' && typeof id !== 'number')) return undefined;

@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { SessionTransport } from './http-session-calls.js';
 
@@ -38,6 +38,11 @@ export class SessionRegistry {
     transport.onclose = () => this.#sessions.delete(id);
   }
 
+  /** The session's transport, if the session is open (not counted as a use). */
+  get(id: string): SessionTransport | undefined {
+    return this.#sessions.get(id)?.transport;
+  }
+
   /** Sessions opened by this credential. */
   ownedBy(owner: string): number {
     let n = 0;
@@ -46,7 +51,7 @@ export class SessionRegistry {
   }
 
   /** The session's transport, counted active until the response closes; undefined when another credential opened it. */
-  use(id: string, res: Response, owner?: string): SessionTransport | undefined {
+  use(id: string, res: ServerResponse, owner?: string): SessionTransport | undefined {
     const session = this.#sessions.get(id);
     if (!session || session.owner !== owner) return undefined;
     session.active++;
