@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from './app.js';
+import type { Progress } from './commands/command-io.js';
 import { commitFile, committedText } from './git/commit-file.js';
 import { EXPORT_FORMATS, type ExportFormat, exportTracker } from './trackers/export-tracker.js';
 import { readBacklogFolder } from './trackers/backlog-folder.js';
@@ -17,13 +18,19 @@ export class UsageError extends Error {}
 type Options = { format?: string; out?: string; commit: boolean; dryRun: boolean; cwd?: string };
 
 /** `tasklane import FILE|FOLDER`: parse, import in one transaction, and say what changed and what was skipped. */
-export async function importCommand(app: App, project: string, file: string | undefined, options: Options): Promise<string> {
+export async function importCommand(app: App, project: string, file: string | undefined, options: Options, progress?: (p: Progress) => void): Promise<string> {
   if (!file) throw new UsageError('import needs a file: tasklane import FILE|backlog/ [--project P] [--format F] [--dry-run]');
   const format = options.format ? trackerFormat(options.format) : undefined;
   if (options.format && !format) throw new UsageError(`--format: "${options.format}" is not a tracker format; use ${FORMAT_CHOICES.join(', ')}`);
   const boards = readTracker(path.resolve(options.cwd ?? '.', file), format);
   if (boards.every((b) => b.tasks.length === 0)) throw new UsageError(noTasksFound(file, boards));
-  const results = await app.board.importBoards(boardProjects(project, boards), { actor: 'tasklane import', dryRun: options.dryRun });
+  // A bar over the file's tasks, a board (a Taskmaster tag) at a time: each board is a few bulk statements.
+  const step = `importing ${file}`;
+  const total = boards.reduce((n, b) => n + b.tasks.length, 0);
+  let done = 0;
+  progress?.({ step, done, total });
+  const onBoard = (tasks: number) => progress?.({ step, done: (done += tasks), total });
+  const results = await app.board.importBoards(boardProjects(project, boards), { actor: 'tasklane import', dryRun: options.dryRun, onBoard });
   return `${importsSummary(combineImports(results, boards.map((b) => b.tag)))}\n`;
 }
 
@@ -52,11 +59,14 @@ function noTasksFound(file: string, boards: ParsedTracker[]): string {
  * `tasklane export`: the tracker on stdout, or written to --out (left alone when its tasks and
  * history are the same), and with --commit committed with a `status: …` message, never pushed.
  */
-export async function exportCommand(app: App, project: string, options: Options): Promise<string> {
+export async function exportCommand(app: App, project: string, options: Options, progress?: (p: Progress) => void): Promise<string> {
   const format = (options.format ?? 'md') as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format: "${options.format}" is not an export format; use ${EXPORT_FORMATS.join(', ')}`);
   if (options.commit && !options.out) throw new UsageError('--commit needs --out FILE: the file to write and commit');
-  const text = exportTracker(await app.board.snapshot(project), format);
+  const total = progress ? (await app.board.readTaskBreakdown(project, { limit: 1 })).total_tasks : 0;
+  const step = `exporting ${project}`;
+  const text = exportTracker(await app.board.snapshot(project, undefined, (read) => progress?.({ step, done: read, total })), format);
+  progress?.({ step, done: total, total });
   if (!options.out) return text;
 
   const out = path.resolve(options.cwd ?? '.', options.out);

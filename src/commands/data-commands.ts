@@ -42,10 +42,10 @@ export async function executeDataCommand(app: App, cmd: ParsedCommand, client: C
       return 0;
     }
     case 'import':
-      io.out(await importCommand(app, project, cmd.positionals[0], trackerOptions));
+      io.out(await importCommand(app, project, cmd.positionals[0], trackerOptions, io.progress));
       return 0;
     case 'export':
-      io.out(await exportCommand(app, project, trackerOptions));
+      io.out(await exportCommand(app, project, trackerOptions, io.progress));
       return 0;
     case 'lessons':
       return lessonsCommand(app, project, cmd.positionals, cmd.values, io);

@@ -211,7 +211,10 @@ export class TaskBoard {
       const results = await this.write(
         async (trx) => {
           const done: ImportResult[] = [];
-          for (const b of boards) done.push(await importTasks(trx, b.project, b.input, options.actor ?? null, dryRun));
+          for (const b of boards) {
+            done.push(await importTasks(trx, b.project, b.input, options.actor ?? null, dryRun));
+            options.onBoard?.(b.input.tasks.length);
+          }
           if (dryRun) throw new DryRun(done);
           return done;
         },
@@ -227,8 +230,8 @@ export class TaskBoard {
   }
 
   /** Every task of a project with notes and metadata, and its events: what exports are made from. */
-  snapshot(project: string, taskIds?: string[]) {
-    return inTransaction(this.db, (trx) => readSnapshot(trx, project, taskIds));
+  snapshot(project: string, taskIds?: string[], onBatch?: (read: number) => void) {
+    return inTransaction(this.db, (trx) => readSnapshot(trx, project, taskIds, onBatch));
   }
 
   updateTask(project: string, input: Omit<UpdateTaskInput, 'project'>) {
@@ -287,7 +290,8 @@ export class TaskBoard {
 }
 
 /** Rolls a dry run's transaction back while carrying its result out. */
-type ImportOptions = { actor?: string | null; dryRun?: boolean };
+/** `onBoard`: told the number of tasks of each board once it is written (a progress bar's feed). */
+type ImportOptions = { actor?: string | null; dryRun?: boolean; onBoard?: (tasks: number) => void };
 
 class DryRun extends Error {
   constructor(readonly results: ImportResult[]) {

@@ -21,9 +21,13 @@ export type Snapshot = { project: string; generated_at: string; tasks: SnapshotT
 /** Tasks read per batch (with their links and notes): statements stay small whatever the board's size. */
 export const SNAPSHOT_BATCH = 5000;
 
-export async function readSnapshot(db: Db, projectId: string, taskIds?: string[]): Promise<Snapshot> {
+/** `onBatch`: told how many tasks have been read so far, after each batch (a progress bar's feed). */
+export async function readSnapshot(db: Db, projectId: string, taskIds?: string[], onBatch?: (read: number) => void): Promise<Snapshot> {
   const tasks: SnapshotTask[] = [];
-  for await (const batch of snapshotBatches(db, projectId, taskIds)) tasks.push(...batch);
+  for await (const batch of snapshotBatches(db, projectId, taskIds)) {
+    tasks.push(...batch);
+    onBatch?.(tasks.length);
+  }
   const events = (await selectEvents(db, projectId, taskIds)).map(eventView);
   return { project: projectId, generated_at: new Date().toISOString(), tasks, events };
 }
