@@ -22,7 +22,12 @@ export async function serveHttp(app: App, options: HttpOptions, database: string
   const named = options.token || oauth || (await app.tokens.list()).length > 0;
   const credentials = named ? { tokens: app.tokens, oauth, resourceMetadataUrl: oauth?.resourceMetadataUrl } : undefined;
   const board = createBoardRouter({ ...app, token: options.token, tokens: credentials ? app.tokens : undefined, tokenHint, signIn: folder?.signIn });
-  const limits = { maxMessageBytes: app.config.maxMessageBytes, maxSessions: app.config.http.maxSessions, requestTimeoutSeconds: app.config.http.requestTimeoutSeconds };
+  const limits = {
+    maxMessageBytes: app.config.maxMessageBytes,
+    maxSessions: app.config.http.maxSessions,
+    requestTimeoutSeconds: app.config.http.requestTimeoutSeconds,
+    perCredential: { requestsPerMinute: app.config.http.credentialRate, maxSessions: app.config.http.credentialMaxSessions },
+  };
   const server = createHttpServer(app, { ...limits, credentials, ...options, routes: (web) => web.use(...(oauth ? [oauth.router] : []), board) });
   const { url } = await server.listen().catch(async (err: NodeJS.ErrnoException) => {
     await folder?.close();

@@ -13,6 +13,7 @@ import { createMcpServer } from '../mcp/server.js';
 import { VERSION } from '../version.js';
 import { accessOf } from '../auth/request-access.js';
 import { type Credentials, credentialAuth } from './http-auth.js';
+import { CREDENTIAL_SESSIONS_RETRY_SECONDS, credentialRateLimit, limitedCredential } from './http-credential-limits.js';
 import { jsonRpcErrorHandler, notFound, sendJsonRpcError } from './http-errors.js';
 import { allowedHostnames, assertSafeBinding, hostAndOriginValidation } from './http-guards.js';
 import { requestLog } from './http-log.js';
@@ -28,6 +29,8 @@ export type HttpOptions = {
   token?: string;
   /** Named tokens and OAuth besides the admin token; when given, /mcp needs one of them (src/transports/http-auth.ts). */
   credentials?: Omit<Credentials, 'adminToken'>;
+  /** Per credential on this replica: /mcp requests a minute, and sessions open at once (429 with Retry-After beyond). */
+  perCredential?: { requestsPerMinute?: number; maxSessions?: number };
   /** One server and transport per request, no session ids: for replicas behind a plain load balancer. */
   stateless?: boolean;
   /** Extra hostnames accepted in Host and Origin. */
@@ -119,6 +122,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     sendJsonRpcError(res, 503, -32000, 'The server is shutting down: retry on another replica or after it restarts');
   });
   if (authenticated) app.use('/mcp', credentialAuth({ adminToken: options.token, ...options.credentials }));
+  if (options.perCredential?.requestsPerMinute) app.use('/mcp', credentialRateLimit(options.perCredential.requestsPerMinute));
   app.use('/mcp', express.json({ limit: maxBody }));
   app.all('/mcp', (req, res, next) => {
     if (req.method !== 'GET') calls.track(res);
@@ -143,6 +147,11 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     if (sessions.size + initializing >= maxSessions) {
       res.setHeader('Retry-After', String(SESSION_CAP_RETRY_SECONDS));
       return sendJsonRpcError(res, 503, -32000, `Too many sessions: this server holds ${maxSessions} (TASKLANE_HTTP_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
+    }
+    const ownCap = options.perCredential?.maxSessions;
+    if (ownCap && limitedCredential(accessOf(req)) && sessions.ownedBy(owner!) >= ownCap) {
+      res.setHeader('Retry-After', String(CREDENTIAL_SESSIONS_RETRY_SECONDS));
+      return sendJsonRpcError(res, 429, -32000, `Too many sessions: credential "${owner}" holds ${ownCap} (TASKLANE_HTTP_CREDENTIAL_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
     }
     const server = createMcpServer(deps);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
