@@ -3,6 +3,10 @@ import { DEFAULT_MAX_MESSAGE_BYTES, defaultDataDir, MAX_MAX_MESSAGE_BYTES, MIN_M
 
 /** ~87 KiB of heap a session (bench/http-sessions.ts): 500 hold ~45 MB, several times the largest agent fleets. */
 export const DEFAULT_HTTP_MAX_SESSIONS = 500;
+/** /mcp requests a minute one credential may send to one replica (~100/s: a fleet's worth, not a runaway loop's). */
+export const DEFAULT_CREDENTIAL_RATE = 6000;
+/** Sessions one credential may hold open on one replica. */
+export const DEFAULT_CREDENTIAL_MAX_SESSIONS = 200;
 /** Time to receive a whole request: 16 MiB in 30 s needs ~4.5 Mbit/s; a trickling client is cut. */
 export const DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS = 30;
 import { DEFAULT_EMBED_MODEL } from './embeddings/provider.js';
@@ -32,6 +36,8 @@ const envSchema = z.object({
   TASKLANE_HTTP_TOKEN: optional(z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)')),
   TASKLANE_OAUTH_ISSUER: optional(z.url({ protocol: /^https?$/ })),
   TASKLANE_OAUTH_AUDIENCE: optional(z.url({ protocol: /^https?$/ })),
+  TASKLANE_HTTP_CREDENTIAL_RATE: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_CREDENTIAL_RATE),
+  TASKLANE_HTTP_CREDENTIAL_MAX_SESSIONS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_CREDENTIAL_MAX_SESSIONS),
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
@@ -85,6 +91,9 @@ export type HttpConfig = {
   maxSessions: number;
   /** How long a client may take to send a whole request (headers and body). */
   requestTimeoutSeconds: number;
+  /** Per credential and replica: /mcp requests a minute and sessions at once (0: no limit). */
+  credentialRate: number;
+  credentialMaxSessions: number;
   /** OAuth access tokens from this issuer for this resource URL (src/auth/oauth.ts). */
   oauth: { issuer: string; audience: string } | undefined;
 };
@@ -124,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionIdleSeconds: e.TASKLANE_HTTP_SESSION_IDLE_SECONDS,
       maxSessions: e.TASKLANE_HTTP_MAX_SESSIONS,
       requestTimeoutSeconds: e.TASKLANE_HTTP_REQUEST_TIMEOUT_SECONDS,
+      credentialRate: e.TASKLANE_HTTP_CREDENTIAL_RATE,
+      credentialMaxSessions: e.TASKLANE_HTTP_CREDENTIAL_MAX_SESSIONS,
       oauth: e.TASKLANE_OAUTH_ISSUER && e.TASKLANE_OAUTH_AUDIENCE ? { issuer: e.TASKLANE_OAUTH_ISSUER, audience: e.TASKLANE_OAUTH_AUDIENCE } : undefined,
     },
     boardHost: e.TASKLANE_BOARD_HOST === 'on',

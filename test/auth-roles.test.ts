@@ -95,6 +95,8 @@ describe.each(engines)('named tokens, roles and projects over HTTP on %s', (engi
         expect(r.isError).toBe(true);
         expect(text(r)).toMatch(new RegExp(`^forbidden: project: credential "${issued.orchestrator.name}" \\(role orchestrator\\) may not use ${tool} on project "${other}"; it covers ${project}`));
       }
+      const global = await agent.call('record_lesson', { lesson: 'A lesson for every project', scope: 'global' });
+      expect(text(global)).toMatch(/^forbidden: scope: .* a global lesson reaches every project/);
       // A Taskmaster file's other tags become projects of their own: those need the token to cover them too.
       const tagged = JSON.stringify({ master: { tasks: [{ id: 1, title: 'a', status: 'pending' }] }, feature: { tasks: [{ id: 1, title: 'b', status: 'pending' }] } });
       const imported = await agent.call('import_tracker', { content: tagged, format: 'taskmaster', dry_run: true });

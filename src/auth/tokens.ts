@@ -54,8 +54,12 @@ export class TokenBook {
    * What a presented token may do, or undefined for an unknown or revoked one. Each replica keeps an
    * answer for TOKEN_CACHE_MS, so a token in use costs one statement a period (which also sets last_used_at).
    */
-  async verify(token: string, now = Date.now()): Promise<Access | undefined> {
-    const hash = hashToken(token);
+  verify(token: string, now = Date.now()): Promise<Access | undefined> {
+    return this.verifyHash(hashToken(token), now);
+  }
+
+  /** As verify, from the token's hash (what a board session cookie carries). */
+  async verifyHash(hash: string, now = Date.now()): Promise<Access | undefined> {
     const cached = this.#cache.get(hash);
     if (cached && cached.until > now) return cached.access;
     const row = await useToken(this.db, hash);

@@ -54,6 +54,9 @@ export function guardAccess(server: McpServer, log: Logger, serverDefault: strin
       if (args.project === undefined) args.project = defaultProjectFor(access, serverDefault);
       if (typeof args.project === 'string') checkProject(access, args.project, tool);
       if (AGENT_TOOLS.has(tool)) args.agent = agentFor(access, typeof args.agent === 'string' ? args.agent : undefined);
+      if (tool === 'record_lesson' && args.scope === 'global' && access.projects !== 'all') {
+        throw new DomainError('forbidden', `scope: credential "${access.credential}" covers only ${access.projects.join(', ')}; a global lesson reaches every project: record it with scope project`);
+      }
       if (access.role === 'worker' && args.force === true) throw new DomainError('forbidden', `force: credential "${access.credential}" (role worker) may not force a status; an orchestrator may`);
     } catch (err) {
       const answer = toClientError(err, log, { tool });

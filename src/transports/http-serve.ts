@@ -12,8 +12,7 @@ import { createHttpServer, type HttpOptions } from './http.js';
  * embedded folder it also serves the folder's socket (`folder`): local agents and commands go through it.
  */
 export async function serveHttp(app: App, options: HttpOptions, database: string, folder?: FolderService): Promise<void> {
-  const tokenHint = 'The token is the TASKLANE_HTTP_TOKEN this server was started with; `tasklane board` on this machine prints a one-time sign-in link.';
-  const board = createBoardRouter({ ...app, token: options.token, tokenHint, signIn: folder?.signIn });
+  const tokenHint = 'The token is the TASKLANE_HTTP_TOKEN this server was started with, or an orchestrator or admin token from `tasklane token create`; `tasklane board` on this machine prints a one-time sign-in link.';
   // Named tokens are checked once any exists (or an admin token or OAuth is set): creating the first one turns auth on.
   const oauth = app.config.http.oauth ? await createOAuth(app.config.http.oauth).catch(async (err) => {
     await folder?.close();
@@ -22,7 +21,13 @@ export async function serveHttp(app: App, options: HttpOptions, database: string
   }) : undefined;
   const named = options.token || oauth || (await app.tokens.list()).length > 0;
   const credentials = named ? { tokens: app.tokens, oauth, resourceMetadataUrl: oauth?.resourceMetadataUrl } : undefined;
-  const limits = { maxMessageBytes: app.config.maxMessageBytes, maxSessions: app.config.http.maxSessions, requestTimeoutSeconds: app.config.http.requestTimeoutSeconds };
+  const board = createBoardRouter({ ...app, token: options.token, tokens: credentials ? app.tokens : undefined, tokenHint, signIn: folder?.signIn });
+  const limits = {
+    maxMessageBytes: app.config.maxMessageBytes,
+    maxSessions: app.config.http.maxSessions,
+    requestTimeoutSeconds: app.config.http.requestTimeoutSeconds,
+    perCredential: { requestsPerMinute: app.config.http.credentialRate, maxSessions: app.config.http.credentialMaxSessions },
+  };
   const server = createHttpServer(app, { ...limits, credentials, ...options, routes: (web) => web.use(...(oauth ? [oauth.router] : []), board) });
   const { url } = await server.listen().catch(async (err: NodeJS.ErrnoException) => {
     await folder?.close();

@@ -15,6 +15,7 @@ import { VERSION } from '../version.js';
 import { accessOf } from '../auth/request-access.js';
 import { type Credentials, credentialAuth, verifyCredential } from './http-auth.js';
 import { withCredential } from '../db/acting-credential.js';
+import { CREDENTIAL_SESSIONS_RETRY_SECONDS, credentialRateLimit, limitedCredential } from './http-credential-limits.js';
 import { jsonRpcErrorHandler, notFound, sendJsonRpcError } from './http-errors.js';
 import { allowedHostnames, assertSafeBinding, hostAllowed, hostAndOriginValidation } from './http-guards.js';
 import { requestLog, watchRequest } from './http-log.js';
@@ -31,6 +32,8 @@ export type HttpOptions = {
   token?: string;
   /** Named tokens and OAuth besides the admin token; when given, /mcp needs one of them (src/transports/http-auth.ts). */
   credentials?: Omit<Credentials, 'adminToken'>;
+  /** Per credential on this replica: /mcp requests a minute, and sessions open at once (429 with Retry-After beyond). */
+  perCredential?: { requestsPerMinute?: number; maxSessions?: number };
   /** One server and transport per request, no session ids: for replicas behind a plain load balancer. */
   stateless?: boolean;
   /** Extra hostnames accepted in Host and Origin. */
@@ -123,6 +126,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     sendJsonRpcError(res, 503, -32000, 'The server is shutting down: retry on another replica or after it restarts');
   });
   if (authenticated) app.use('/mcp', credentialAuth({ adminToken: options.token, ...options.credentials }));
+  if (options.perCredential?.requestsPerMinute) app.use('/mcp', credentialRateLimit(options.perCredential.requestsPerMinute));
   app.use('/mcp', express.json({ limit: maxBody }));
   app.all('/mcp', (req, res, next) => {
     if (req.method !== 'GET') calls.track(res);
@@ -147,6 +151,11 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     if (sessions.size + initializing >= maxSessions) {
       res.setHeader('Retry-After', String(SESSION_CAP_RETRY_SECONDS));
       return sendJsonRpcError(res, 503, -32000, `Too many sessions: this server holds ${maxSessions} (TASKLANE_HTTP_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
+    }
+    const ownCap = options.perCredential?.maxSessions;
+    if (ownCap && limitedCredential(accessOf(req)) && sessions.ownedBy(owner!) >= ownCap) {
+      res.setHeader('Retry-After', String(CREDENTIAL_SESSIONS_RETRY_SECONDS));
+      return sendJsonRpcError(res, 429, -32000, `Too many sessions: credential "${owner}" holds ${ownCap} (TASKLANE_HTTP_CREDENTIAL_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
     }
     const server = createMcpServer(deps);
     const transport: SessionTransport = new SessionTransport(new StreamableHTTPServerTransport({
@@ -212,8 +221,10 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       const request = Object.assign(req, { body, auth });
       // Refused credentials: Express answers 401 as it would have.
       if (authenticated && !auth) return app(request as Request, res as Response);
-      const call = body === undefined ? undefined : transport.plainCall(req, body);
       const access = accessOf(request);
+      // A credential with a request rate is counted by Express's limiter.
+      if (options.perCredential?.requestsPerMinute && limitedCredential(access)) return app(request as Request, res as Response);
+      const call = body === undefined ? undefined : transport.plainCall(req, body);
       if (call && sessions.use(id as string, res, access?.credential)) {
         watchRequest(log, request, res);
         calls.track(res);

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { TaskBoard } from '../tasks/board.js';
 import { DomainError } from '../tasks/errors.js';
@@ -29,21 +29,22 @@ function parse<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
 const actorOf = (name: string | undefined) => `human:${name?.trim() || 'anonymous'}`;
 
 /** POST /board/api/tasks/:id/…: the few things a person may do; each is an event with actor human:<name>. */
-export function actionRoutes(board: TaskBoard, projectOf: ProjectOf): Router {
+/** `allow(action)`: the middleware that lets through only a credential whose role may take that action. */
+export function actionRoutes(board: TaskBoard, projectOf: ProjectOf, allow: (action: string) => RequestHandler): Router {
   const actions = Router();
-  actions.post('/tasks/:id/retry', async (req, res) => {
+  actions.post('/tasks/:id/retry', allow('retry'), async (req, res) => {
     const b = parse(bodies.retry, req);
     res.json(await board.retryTask(projectOf(req), idPathParam(req), actorOf(b.as), b.note));
   });
-  actions.post('/tasks/:id/cancel', async (req, res) => {
+  actions.post('/tasks/:id/cancel', allow('cancel'), async (req, res) => {
     const b = parse(bodies.cancel, req);
     res.json(await board.cancelTask(projectOf(req), idPathParam(req), actorOf(b.as), b.note));
   });
-  actions.post('/tasks/:id/note', async (req, res) => {
+  actions.post('/tasks/:id/note', allow('note'), async (req, res) => {
     const b = parse(bodies.note, req);
     res.json(await board.addNote(projectOf(req), idPathParam(req), b.note, actorOf(b.as)));
   });
-  actions.post('/tasks/:id/priority', async (req, res) => {
+  actions.post('/tasks/:id/priority', allow('priority'), async (req, res) => {
     const b = parse(bodies.priority, req);
     res.json(await board.updateTask(projectOf(req), { task_id: idPathParam(req), priority: b.priority, agent: actorOf(b.as) }));
   });

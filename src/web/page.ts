@@ -13,9 +13,13 @@ const head = (title: string) => `<!doctype html>
 <link rel="stylesheet" href="/board/assets/board.css">
 </head>`;
 
-export function boardPage(project: string): string {
+/** Who is signed in: the page shows it, a sign-out, and only the actions the role may take. */
+export type SignedIn = { credential: string; role: string; actions: string[] };
+
+export function boardPage(project: string, me?: SignedIn): string {
+  const actions = me ? me.actions.join(' ') : 'note priority retry cancel';
   return `${head(`${project} · Tasklane board`)}
-<body data-project="${escape(project)}">
+<body data-project="${escape(project)}" data-actions="${escape(actions)}">
 <header class="top">
   <h1>Tasklane <span class="project" id="project-name">${escape(project)}</span></h1>
   <nav class="tabs" role="tablist">
@@ -26,6 +30,7 @@ export function boardPage(project: string): string {
     <button role="tab" data-tab="lessons">Lessons</button>
   </nav>
   <span id="live" class="live" title="live updates">connecting…</span>
+  ${me ? `<form method="post" action="/board/logout" class="signed-in"><span id="who">${escape(me.credential)} · ${escape(me.role)}</span> <button type="submit" id="sign-out">Sign out</button></form>` : ''}
 </header>
 <main>
   <section id="tab-board" class="tab">
@@ -59,15 +64,15 @@ export function boardPage(project: string): string {
 `;
 }
 
-export function loginPage(project: string, failed: boolean, tokenHint?: string): string {
+export function loginPage(project: string, failed: boolean, tokenHint?: string, refusal?: string): string {
   return `${head('Sign in · Tasklane board')}
 <body class="login">
 <main>
   <form method="post" action="/board/login" class="login-form">
     <h1>Tasklane board</h1>
-    <p>This board needs the server's token (the one agents use over MCP).</p>
+    <p>This board needs the server's token, or an orchestrator's or admin's token from <code>tasklane token create</code>.</p>
     ${tokenHint ? `<p class="hint">${escape(tokenHint)}</p>` : ''}
-    ${failed ? '<p class="error" role="alert">That token is not right.</p>' : ''}
+    ${failed ? `<p class="error" role="alert">${escape(refusal ?? 'That token is not right.')}</p>` : ''}
     <input type="hidden" name="project" value="${escape(project)}">
     <label>Token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
     <button type="submit">Sign in</button>

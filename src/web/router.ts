@@ -5,7 +5,8 @@ import type { TaskBoard } from '../tasks/board.js';
 import { actionRoutes } from './action-routes.js';
 import { apiRoutes } from './api-routes.js';
 import { BOARD_ASSETS_DIR, DAGRE_BUNDLE } from './assets.js';
-import { clearSessionCookie, isAuthorized, requireAuth, sameOriginOnly, setSessionCookie, tokenMatches } from './auth.js';
+import { mayBoardAction } from '../auth/access.js';
+import { type BoardCredentials, boardAccess, clearSessionCookie, OPEN, requireAccess, sameOriginOnly, setAdminCookie, setSessionCookie, tokenAccess } from './auth.js';
 import { eventStream } from './event-stream.js';
 import { jsonErrors, utf8Only } from './http-errors.js';
 import { boardPage, loginPage } from './page.js';
@@ -18,8 +19,10 @@ export type BoardDeps = {
   lessons?: LessonBook;
   log: Logger;
   defaultProject: string;
-  /** The bearer token of the HTTP server; when set, the board asks for it once and keeps a session cookie. */
+  /** The admin token of the HTTP server; when set (or with `tokens`), the board asks for a token once and keeps a session cookie. */
   token?: string;
+  /** Named tokens: an orchestrator's or admin's signs in too (src/auth/tokens.ts). */
+  tokens?: BoardCredentials['tokens'];
   /** Origins besides the server's own that may post actions (e.g. behind a proxy). */
   allowedOrigins?: string[];
   /** Where a person finds the token, said on the sign-in page. */
@@ -42,30 +45,42 @@ export function createBoardRouter(deps: BoardDeps): Router {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
     next();
   }, strictUrl);
-  router.get('/board', (req, res) => {
+  const credentials: BoardCredentials = { token, tokens: deps.tokens };
+  const authOn = Boolean(token || deps.tokens);
+  router.get('/board', async (req, res) => {
     res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store' });
-    res.type('html').send(isAuthorized(req, token) ? boardPage(projectOf(req)) : loginPage(projectOf(req), false, deps.tokenHint));
+    const access = await boardAccess(req, credentials);
+    if (access === OPEN) return void res.type('html').send(boardPage(projectOf(req)));
+    if (access && mayBoardAction(access, 'view')) {
+      const actions = ['note', 'priority', 'retry', 'cancel'].filter((a) => mayBoardAction(access, a));
+      return void res.type('html').send(boardPage(projectOf(req), { credential: access.credential, role: access.role, actions }));
+    }
+    res.type('html').send(loginPage(projectOf(req), false, deps.tokenHint));
   });
   router.get('/board/signin', (req, res) => {
     const code = req.query.code;
     const project = encodeURIComponent(projectOf(req));
-    if (!token || (typeof code === 'string' && deps.signIn?.consume(code))) {
-      if (token) setSessionCookie(res, token, req.secure);
+    if (!authOn) return res.redirect(303, `/board?project=${project}`);
+    if (token && typeof code === 'string' && deps.signIn?.consume(code)) {
+      setAdminCookie(res, token, req.secure);
       return res.redirect(303, `/board?project=${project}`);
     }
     res.set({ 'Content-Security-Policy': CSP });
     res.status(401).type('html').send(loginPage(projectOf(req), false, `That sign-in link was used already or is over 5 minutes old. ${deps.tokenHint ?? ''}`));
   });
-  router.post('/board/login', sameOrigin, express.urlencoded({ extended: false, limit: '8kb' }), (req, res) => {
+  router.post('/board/login', sameOrigin, express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
     const given = req.body?.project;
     const project = typeof given === 'string' && given !== '' && idProblem(given) === undefined ? given : deps.defaultProject;
-    if (!token) return res.redirect(303, `/board?project=${encodeURIComponent(project)}`);
-    if (!tokenMatches(req.body?.token, token)) {
+    if (!authOn) return res.redirect(303, `/board?project=${encodeURIComponent(project)}`);
+    const access = await tokenAccess(req.body?.token, credentials);
+    if (!access || !mayBoardAction(access, 'view')) {
       res.set({ 'Content-Security-Policy': CSP });
-      return res.status(401).type('html').send(loginPage(project, true, deps.tokenHint));
+      const refusal = access ? `Token "${access.credential}" has role ${access.role}; the board needs an orchestrator or admin token.` : undefined;
+      return res.status(access ? 403 : 401).type('html').send(loginPage(project, true, deps.tokenHint, refusal));
     }
-    setSessionCookie(res, token, req.secure);
-    res.redirect(303, `/board?project=${encodeURIComponent(project)}`);
+    const first = access.projects === 'all' || access.projects.includes(project) ? project : access.projects[0];
+    setSessionCookie(res, access, req.body.token, credentials, req.secure);
+    res.redirect(303, `/board?project=${encodeURIComponent(first)}`);
   });
   router.post('/board/logout', sameOrigin, (_req, res) => {
     clearSessionCookie(res);
@@ -75,9 +90,10 @@ export function createBoardRouter(deps: BoardDeps): Router {
   router.get('/board/vendor/dagre.esm.js', (_req, res) => {
     res.type('text/javascript').sendFile(DAGRE_BUNDLE);
   });
-  router.get('/board/events', requireAuth(token), eventStream(board, projectOf));
-  router.use('/board/api', requireAuth(token), apiRoutes(board, projectOf, deps.lessons));
-  router.use('/board/api', sameOrigin, requireAuth(token), express.json({ limit: '64kb', verify: utf8Only }), actionRoutes(board, projectOf));
+  const allow = (action: string) => requireAccess(credentials, action, projectOf);
+  router.get('/board/events', allow('view'), eventStream(board, projectOf));
+  router.use('/board/api', allow('view'), apiRoutes(board, projectOf, deps.lessons));
+  router.use('/board/api', sameOrigin, express.json({ limit: '64kb', verify: utf8Only }), actionRoutes(board, projectOf, allow));
   router.use('/board/api', (req, res) => {
     res.status(404).json({ error: 'not_found', message: `no ${req.method} ${req.originalUrl.split('?')[0]}; see the README for the board API` });
   });

@@ -2,6 +2,9 @@ import { getJSON, postJSON } from './api.js';
 import { ago, h, left, time, put } from './dom.js';
 
 const NAME_KEY = 'tasklane.board.name';
+/** The actions this person's role may take (the server renders them; it also refuses the others). */
+const ALLOWED = new Set((document.body.dataset.actions ?? '').split(' ').filter(Boolean));
+const may = (action) => ALLOWED.has(action);
 const FIELDS = [
   'status', 'priority', 'phase', 'module', 'tags', 'assignee', 'attempts', 'max_attempts', 'estimated_complexity', 'estimate_tokens',
   'used_tokens', 'branch', 'commit_sha', 'started_at', 'completed_at', 'status_updated_at', 'lease_expires_at', 'version',
@@ -98,10 +101,10 @@ export function createDetail(dialog, body, { open, onError }) {
         h('label', {}, 'Your name ', h('input', { name: 'as', value: localStorage.getItem(NAME_KEY) ?? '', placeholder: 'e.g. alice', maxlength: 40 })),
         noteBox,
         h('div', { class: 'buttons' },
-          h('button', { onclick: () => noteBox.value.trim() && act('note', { note: noteBox.value }) }, 'Add note'),
-          ['failed', 'blocked', 'cancelled'].includes(t.status) && h('button', { class: 'retry', onclick: () => act('retry', { note: noteBox.value || undefined }) }, 'Retry'),
-          !['completed', 'cancelled'].includes(t.status) && h('button', { class: 'danger', onclick: () => confirm(`Cancel ${t.id}?`) && act('cancel', { note: noteBox.value || undefined }) }, 'Cancel task'),
-          h('span', { class: 'prio-edit' }, prio, h('button', { onclick: () => act('priority', { priority: Number(prio.value) }) }, 'Set priority')))),
+          may('note') && h('button', { onclick: () => noteBox.value.trim() && act('note', { note: noteBox.value }) }, 'Add note'),
+          may('retry') && ['failed', 'blocked', 'cancelled'].includes(t.status) && h('button', { class: 'retry', onclick: () => act('retry', { note: noteBox.value || undefined }) }, 'Retry'),
+          may('cancel') && !['completed', 'cancelled'].includes(t.status) && h('button', { class: 'danger', onclick: () => confirm(`Cancel ${t.id}?`) && act('cancel', { note: noteBox.value || undefined }) }, 'Cancel task'),
+          may('priority') && h('span', { class: 'prio-edit' }, prio, h('button', { onclick: () => act('priority', { priority: Number(prio.value) }) }, 'Set priority')))),
       h('section', { class: 'timeline' }, h('h3', {}, `Timeline (${d.events.length}${d.next_events_offset !== undefined ? '+' : ''})`), h('ol', {}, d.events.map(eventLine))),
       lessons,
     );
