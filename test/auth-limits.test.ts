@@ -35,6 +35,21 @@ describe('limits per credential', () => {
     }
   });
 
+  it('counts the calls of an open session too, not only new sessions', async () => {
+    const { server, url } = await startHttpServer(store, { credentials: { tokens: book }, perCredential: { requestsPerMinute: 6 } });
+    const agent = await connectHttp(url, { token: await token() }); // initialize and its notification: 2 requests
+    try {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 6; i++) outcomes.push(await agent.client.listTools().then(() => 'ok', (err: Error) => err.message));
+      // The session's own requests (initialize, its notification, the SSE stream) count as well.
+      expect(outcomes[0]).toBe('ok');
+      expect(outcomes.at(-1)).toMatch(/Too many requests: credential .*lim-\w+.* may send 6 a minute/);
+    } finally {
+      await agent.close().catch(() => {});
+      await server.close();
+    }
+  });
+
   it('answers an initialize past the session cap of one credential 429 with Retry-After; its sessions go on', async () => {
     const { server, url } = await startHttpServer(store, { credentials: { tokens: book }, perCredential: { maxSessions: 2 } });
     const [busy, calm] = [await token(), await token()];
