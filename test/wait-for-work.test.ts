@@ -3,6 +3,7 @@ import { openStore, type Store } from '../src/db/open.js';
 import { TaskBoard } from '../src/tasks/board.js';
 import { engines, newProject, openTestStore } from './helpers/engines.js';
 import { preparedFolder, stopBoardHost } from './helpers/folders.js';
+import { connectHttp, startHttpServer } from './helpers/http-client.js';
 import { connectStdio, text } from './helpers/stdio-client.js';
 
 // The safety re-check is pushed beyond every wait here: a wait that ends early with a task was woken by a change.
@@ -87,6 +88,27 @@ describe.each(engines)('get_next_task wait_seconds on %s', (engine) => {
     const t1 = (await board.readTaskBreakdown(project, {})).tasks.find((t) => t.id === 'T1');
     expect(t1).toMatchObject({ status: 'pending' });
     expect((await board.nextTask(project, { agent: 'worker-c' })).task?.id).toBe('T1');
+  });
+});
+
+describe('get_next_task wait_seconds over HTTP', () => {
+  it('waits longer than TASKLANE_HTTP_REQUEST_TIMEOUT_SECONDS (a limit on sending the request, not on the answer)', async () => {
+    const store = await openTestStore('pglite');
+    const { server, url } = await startHttpServer(store, { requestTimeoutSeconds: 2 });
+    const [a, b] = [await connectHttp(url, { name: 'agent-a' }), await connectHttp(url, { name: 'agent-b' })];
+    try {
+      await a.call('write_task_list', { tasks: [{ id: 'T1', description: 'schema' }, { id: 'T2', description: 'api', dependencies: ['T1'] }] });
+      expect((await a.call('get_next_task', {})).structuredContent).toMatchObject({ task: { id: 'T1' } });
+      const waiting = b.call('get_next_task', { wait_seconds: 20 });
+      await sleep(3500);
+      await a.call('mark_task_status', { task_id: 'T1', status: 'completed', result: 'ok' });
+      expect((await waiting).structuredContent).toMatchObject({ claimed: true, task: { id: 'T2', assignee: 'agent-b' } });
+    } finally {
+      await a.close();
+      await b.close();
+      await server.close();
+      await store.close();
+    }
   });
 });
 
