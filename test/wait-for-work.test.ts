@@ -190,4 +190,25 @@ describe('get_next_task wait_seconds through the board host (stdio bins)', () =>
     const t3 = (board.structuredContent as { tasks: Array<{ id: string; status: string; attempts: number }> }).tasks.find((t) => t.id === 'T3');
     expect(t3, text(board)).toMatchObject({ status: 'pending', attempts: 0 });
   });
+
+  it('claims nothing for an agent whose process ends while it waits', async () => {
+    const connect = async (name: string) => {
+      const s = await connectStdio({ TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'wait-host-gone' }, name);
+      sessions.push(s);
+      return s;
+    };
+    const [a, b] = [await connect('agent-a'), await connect('agent-b')];
+    await a.call('write_task_list', { tasks: [{ id: 'T1', description: 'schema' }, { id: 'T2', description: 'api', dependencies: ['T1'] }] });
+    expect((await a.call('get_next_task', {})).structuredContent).toMatchObject({ task: { id: 'T1' } });
+    const waiting = b.call('get_next_task', { wait_seconds: 60 }).catch(() => undefined);
+    await sleep(500);
+    await b.close(); // the client stops its tasklane: the relay's connection to the host goes away
+    await waiting;
+    await sleep(1000);
+    await a.call('mark_task_status', { task_id: 'T1', status: 'completed', result: 'ok' });
+    await sleep(1000);
+    const board = await a.call('read_task_breakdown', {});
+    const t2 = (board.structuredContent as { tasks: Array<{ id: string; status: string; attempts: number }> }).tasks.find((t) => t.id === 'T2');
+    expect(t2, text(board)).toMatchObject({ status: 'pending', attempts: 0 });
+  });
 });
