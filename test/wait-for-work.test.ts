@@ -156,14 +156,20 @@ describe('get_next_task wait_seconds through the board host (stdio bins)', () =>
     stopBoardHost(folder);
     remove();
   });
+  /** An agent's tasklane over stdio on the shared folder (through its board host). */
+  const connect = async (name: string, project: string) => {
+    const s = await connectStdio({ TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: project }, name);
+    sessions.push(s);
+    return s;
+  };
+  /** A task's row as the board reads it, and the board's text for a failure message. */
+  const taskRow = async (s: Awaited<ReturnType<typeof connectStdio>>, id: string) => {
+    const board = await s.call('read_task_breakdown', {});
+    return { row: (board.structuredContent as { tasks: Array<{ id: string; status: string; attempts: number }> }).tasks.find((t) => t.id === id), text: text(board) };
+  };
 
   it('wakes one agent when another completes the task it waits on, and a cancelled wait claims nothing', async () => {
-    const connect = async (name: string) => {
-      const s = await connectStdio({ TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'wait-host' }, name);
-      sessions.push(s);
-      return s;
-    };
-    const [a, b] = [await connect('agent-a'), await connect('agent-b')];
+    const [a, b] = [await connect('agent-a', 'wait-host'), await connect('agent-b', 'wait-host')];
     await a.call('write_task_list', { tasks: [
       { id: 'T1', description: 'schema' },
       { id: 'T2', description: 'api', dependencies: ['T1'] },
@@ -186,18 +192,12 @@ describe('get_next_task wait_seconds through the board host (stdio bins)', () =>
     await sleep(500);
     await b.call('mark_task_status', { task_id: 'T2', status: 'completed', result: 'ok' });
     await sleep(500);
-    const board = await a.call('read_task_breakdown', {});
-    const t3 = (board.structuredContent as { tasks: Array<{ id: string; status: string; attempts: number }> }).tasks.find((t) => t.id === 'T3');
-    expect(t3, text(board)).toMatchObject({ status: 'pending', attempts: 0 });
+    const t3 = await taskRow(a, 'T3');
+    expect(t3.row, t3.text).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
   it('claims nothing for an agent whose process ends while it waits', async () => {
-    const connect = async (name: string) => {
-      const s = await connectStdio({ TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'wait-host-gone' }, name);
-      sessions.push(s);
-      return s;
-    };
-    const [a, b] = [await connect('agent-a'), await connect('agent-b')];
+    const [a, b] = [await connect('agent-a', 'wait-host-gone'), await connect('agent-b', 'wait-host-gone')];
     await a.call('write_task_list', { tasks: [{ id: 'T1', description: 'schema' }, { id: 'T2', description: 'api', dependencies: ['T1'] }] });
     expect((await a.call('get_next_task', {})).structuredContent).toMatchObject({ task: { id: 'T1' } });
     const waiting = b.call('get_next_task', { wait_seconds: 60 }).catch(() => undefined);
@@ -207,8 +207,7 @@ describe('get_next_task wait_seconds through the board host (stdio bins)', () =>
     await sleep(1000);
     await a.call('mark_task_status', { task_id: 'T1', status: 'completed', result: 'ok' });
     await sleep(1000);
-    const board = await a.call('read_task_breakdown', {});
-    const t2 = (board.structuredContent as { tasks: Array<{ id: string; status: string; attempts: number }> }).tasks.find((t) => t.id === 'T2');
-    expect(t2, text(board)).toMatchObject({ status: 'pending', attempts: 0 });
+    const t2 = await taskRow(a, 'T2');
+    expect(t2.row, t2.text).toMatchObject({ status: 'pending', attempts: 0 });
   });
 });
