@@ -47,10 +47,10 @@ export type HttpServer = {
 };
 
 /** Starts the real bin as `tasklane serve --http` on a free loopback port and waits until it is ready. */
-export async function startHttpServer(databaseUrl: string, project: string): Promise<HttpServer> {
+export async function startHttpServer(databaseUrl: string, project: string, nodeArgs: string[] = []): Promise<HttpServer> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
-  const child = spawn(process.execPath, [CLI, 'serve', '--http', '--port', String(port)], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--http', '--port', String(port)], {
     env: {
       ...(process.env as Record<string, string>),
       TASKLANE_DATABASE_URL: databaseUrl, TASKLANE_PROJECT: project, TASKLANE_HTTP_TOKEN: token, TASKLANE_LOG_LEVEL: 'warn',

@@ -2,7 +2,8 @@
 // shared, so absolute times move): one agent's take-and-finish cycles through the host vs the folder
 // opened by the agent's own tasklane; the hop's added p50 a call; 3 and 8 agents through the host vs the
 // same agents over HTTP on one `serve --http` process; warm start (host running) to initialize +
-// tools/list vs a bare SDK stdio server; `tasklane --help` vs `node -e 0`.
+// tools/list vs a bare SDK stdio server; `tasklane --help` vs `node -e 0`; one agent on Taskmaster's own
+// MCP server over stdio (next_task, set in-progress, set done), when task-master-ai is installed in /tmp/tm.
 // Run: npm run bench:proxy [-- cycles crowd-rounds]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CLI, httpClients, startHttpServer } from './mcp-clients.js';
+import { taskmasterAgent, taskmasterMcpServer } from './taskmaster-mcp.js';
 import { elapsedMs, round, summarise } from './stats.js';
 
 const CYCLES = Number(process.argv[2] ?? 300);
@@ -51,45 +53,49 @@ async function cycle(c: Client, name: string, calls?: number[]): Promise<boolean
   return true;
 }
 
-type Path = 'host' | 'direct' | 'pipe';
-const PATHS: Path[] = ['host', 'direct', 'pipe'];
+type Path = 'host' | 'direct' | 'pipe' | 'taskmaster';
+const taskmaster = taskmasterMcpServer();
+const PATHS: Path[] = taskmaster ? ['host', 'direct', 'pipe', 'taskmaster'] : ['host', 'direct', 'pipe'];
 const BLOCK = 10;
+type SoloAgent = { cycle(calls?: number[]): Promise<boolean>; client: Client };
 
 /**
  * One agent on each path at once, each on its own 1,000-task board: through the host, on its own folder
- * (a second folder, which the host does not hold), and through a bare node pipe to the host (the floor of
- * any relay). They take turns in blocks of 10 cycles, in rotating order, so that each meets the same load
- * of the shared machine.
+ * (a second folder, which the host does not hold), through a bare node pipe to the host (the floor of
+ * any relay), and on Taskmaster's own MCP server over stdio when task-master-ai is installed. They take
+ * turns in blocks of 10 cycles, in rotating order, so that each meets the same load of the shared machine.
  */
 async function solos() {
   const own = path.join(root, 'own');
-  const agents: Record<Path, Client> = {
-    direct: await agent('solo', 'solo-direct', false, own),
-    host: await agent('solo', 'solo-host', true),
-    pipe: await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
-      JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]),
-  };
+  const tasklane = (client: Client): SoloAgent => ({ client, cycle: (calls) => cycle(client, 'solo', calls) });
+  const agents = {
+    direct: tasklane(await agent('solo', 'solo-direct', false, own)),
+    host: tasklane(await agent('solo', 'solo-host', true)),
+    pipe: tasklane(await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
+      JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })])),
+    ...(taskmaster ? { taskmaster: await taskmasterAgent(fs.mkdtempSync(path.join(root, 'tm-')), BOARD, baseEnv) } : {}),
+  } as Record<Path, SoloAgent>;
   const stats = Object.fromEntries(PATHS.map((p) => [p, { ms: 0, cycles: 0, calls: [] as number[], pings: [] as number[] }])) as Record<Path, { ms: number; cycles: number; calls: number[]; pings: number[] }>;
   for (const p of PATHS) {
-    await writeBoard(agents[p]);
-    for (let i = 0; i < 20; i++) await cycle(agents[p], 'solo');
+    if (p !== 'taskmaster') await writeBoard(agents[p].client);
+    for (let i = 0; i < 20; i++) await agents[p].cycle();
   }
   for (let b = 0; b < CYCLES / BLOCK; b++) {
-    for (const p of [...PATHS.slice(b % 3), ...PATHS.slice(0, b % 3)]) {
+    for (const p of [...PATHS.slice(b % PATHS.length), ...PATHS.slice(0, b % PATHS.length)]) {
       const s = stats[p];
       const start = process.hrtime.bigint();
-      for (let i = 0; i < BLOCK; i++) await cycle(agents[p], 'solo', s.calls);
+      for (let i = 0; i < BLOCK; i++) await agents[p].cycle(s.calls);
       s.ms += elapsedMs(start);
       s.cycles += BLOCK;
       // The hop alone: a ping is answered by the MCP server without the database.
       for (let i = 0; i < BLOCK; i++) {
         const t = process.hrtime.bigint();
-        await agents[p].ping();
+        await agents[p].client.ping();
         s.pings.push(elapsedMs(t));
       }
     }
   }
-  await Promise.all(PATHS.map((p) => agents[p].close()));
+  await Promise.all(PATHS.map((p) => agents[p].client.close()));
   return Object.fromEntries(PATHS.map((p) => [p, { perSecond: stats[p].cycles / (stats[p].ms / 1000), call: summarise(stats[p].calls), ping: summarise(stats[p].pings) }])) as Record<
     Path,
     { perSecond: number; call: ReturnType<typeof summarise>; ping: ReturnType<typeof summarise> }
@@ -171,9 +177,13 @@ try {
   const nodeOnly = runs(['-e', '0']);
   stopHost();
 
-  const { host, direct, pipe } = solo;
+  const { host, direct, pipe, taskmaster: tm } = solo;
   console.log(`board host bench: ${BOARD}-task boards, ${CYCLES} cycles a path in turns of ${BLOCK}, crowds ${ROUNDS} round(s), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
   line('one agent, cycles/s: host vs own folder', `${round(host.perSecond, 1)} vs ${round(direct.perSecond, 1)} = ${round(host.perSecond / direct.perSecond)}×`, 'target ≥ 0.9×');
+  if (tm) {
+    line(`one agent, cycles/s: host vs Taskmaster ${taskmaster!.version} MCP (stdio)`, `${round(host.perSecond, 1)} vs ${round(tm.perSecond, 1)} = ${round(host.perSecond / tm.perSecond, 1)}×`, 'target ≥ 10×');
+    line('  own folder vs Taskmaster MCP', `${round(direct.perSecond / tm.perSecond, 1)}×; Taskmaster call p50 / p99 ${tm.call.p50_ms} / ${tm.call.p99_ms} ms`, '');
+  } else line('Taskmaster MCP: not installed', `npm install --prefix /tmp/tm task-master-ai@0.43.1`, '');
   line('a tool call, p50 / p99: host', `${host.call.p50_ms} / ${host.call.p99_ms} ms`, '');
   line('a tool call, p50 / p99: own folder', `${direct.call.p50_ms} / ${direct.call.p99_ms} ms`, '');
   line('the hop: a ping, p50: host vs own folder', `${host.ping.p50_ms} ms vs ${direct.ping.p50_ms} ms: +${round(host.ping.p50_ms - direct.ping.p50_ms)} ms`, 'target ≤ 0.3 ms');

@@ -75,6 +75,20 @@ export const COMMANDS: CommandSpec[] = [
     load: data,
   },
   {
+    name: 'token',
+    synopsis: 'create --name NAME --role reader|worker|orchestrator|admin --project P[,Q…]|all | list | revoke NAME',
+    summary: 'named tokens for `serve --http`: create one (its secret is printed once), list them, or revoke one (refused everywhere within a second)',
+    details:
+      '  reader        read the breakdown, search lessons, resources and prompts\n' +
+      '  worker        + claim, report on and heartbeat the tasks it holds (as agent NAME or NAME/…), record lessons\n' +
+      '  orchestrator  + write, import and edit task lists, force statuses; sign in to the web board\n' +
+      '  admin         everything, on the board too (retry, cancel)',
+    options: { name: { type: 'string' }, role: { type: 'string' }, ...project },
+    positionals: { min: 1, max: 2 },
+    actions: ['create', 'list', 'revoke'],
+    load: data,
+  },
+  {
     name: 'board',
     synopsis: '[--project P] [--open]',
     summary: "print (and open) the web board's URL, with a one-time sign-in link; starts the board host if none runs",

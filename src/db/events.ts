@@ -1,11 +1,13 @@
 import { type Insertable, sql } from 'kysely';
+import { actingCredential } from './acting-credential.js';
 import type { Db, TaskEventsTable } from './schema.js';
 
 export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
 
 export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
-    const part = events.slice(i, i + 500).map((e) => ({ ...e, data: e.data ? JSON.stringify(e.data) : null }));
+    const credential = actingCredential();
+    const part = events.slice(i, i + 500).map((e) => ({ ...e, credential, data: e.data ? JSON.stringify(e.data) : null }));
     await db.insertInto('task_events').values(part).execute();
   }
 }

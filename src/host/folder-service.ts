@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { App } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
-import { describeFailure } from '../cli/failures.js';
 import type { CommandIo } from '../commands/command-io.js';
-import { executeDataCommand } from '../commands/data-commands.js';
 import type { Logger } from '../log.js';
 import { VERSION } from '../version.js';
 import type { Ack, Hello } from './host-connection.js';
@@ -108,6 +106,7 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
   const outputTo = (socket: net.Socket): CommandIo => ({
     out: (text) => socket.write(`${JSON.stringify({ out: text })}\n`),
     err: (text) => socket.write(`${JSON.stringify({ err: text })}\n`),
+    progress: (p) => socket.write(`${JSON.stringify({ progress: p })}\n`),
   });
 
   const runCommand = async (socket: net.Socket, hello: Hello, settings: Config) => {
@@ -119,9 +118,10 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
       code =
         command.name === 'board'
           ? await serveBoardCommand(command, client, io, { origin: boardListening, token: options.token, signIn })
-          : await executeDataCommand(await opening, command, client, io, { pid: process.pid });
+          : await (await import('../commands/data-commands.js')).executeDataCommand(await opening, command, client, io, { pid: process.pid });
     } catch (err) {
-      const failure = describeFailure(err);
+      // Loaded when a command runs: the host answers its first agent sooner without them.
+      const failure = (await import('../cli/failures.js')).describeFailure(err);
       io.err(failure.text);
       code = failure.code;
     }

@@ -1,11 +1,9 @@
 import pino from 'pino';
-import { startApp } from '../app.js';
+import type { App } from '../app.js';
 import type { Config } from '../config.js';
 import { lockFolder } from '../db/folder-lock.js';
 import { untilStopped } from '../process/until-stopped.js';
-import { createHttpServer } from '../transports/http.js';
 import { VERSION } from '../version.js';
-import { createBoardRouter } from '../web/router.js';
 import { newBoardToken, serveFolder } from './folder-service.js';
 import { hostInfoPath, hostLogPath } from './host-files.js';
 
@@ -28,10 +26,18 @@ export async function runBoardHost(config: Config, folder: string): Promise<void
 
 async function serve(config: Config, folder: string, log: pino.Logger) {
   const lock = lockFolder(folder, 'board host');
-  const opening = startApp(config, log, { background: true, lock });
+  // The socket first: it needs only the MCP server, so agents are answered while the rest of the code
+  // (the database engines, the HTTP server, the web board) loads and the database opens.
+  let listening!: () => void;
+  const opening: Promise<App> = new Promise<void>((resolve) => (listening = resolve)).then(async () => {
+    const { startApp } = await import('../app.js');
+    return startApp(config, log, { background: true, lock });
+  });
   const token = newBoardToken();
   const service = await serveFolder({ folder, role: 'board host', config, log, opening, token });
   log.info({ version: VERSION, database: folder, idle_seconds: config.boardHostIdleSeconds }, 'board host listening');
+  listening();
+  const [{ createHttpServer }, { createBoardRouter }] = await Promise.all([import('../transports/http.js'), import('../web/router.js')]);
   const app = await opening.catch(async (err) => {
     await new Promise((r) => setTimeout(r, 200)); // let waiting calls receive their error first
     await service.close();

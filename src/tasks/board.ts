@@ -148,7 +148,7 @@ export class TaskBoard {
     return this.options.notify ? this.changes.origin : undefined;
   }
 
-  async markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'>) {
+  async markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'> & { holderOnly?: boolean }) {
     const options = { ...input, agent: input.agent ?? null, serverLeaseSeconds: this.options.leaseSeconds };
     const changesOf = (r: MarkStatusResult): TaskChange[] => [{ project, task_ids: [r.task.id, ...r.newly_ready], kind: r.changed ? 'status' : 'note' }];
     const byHolder = await reportByHolder(this.db, project, options, { notifyOrigin: this.notifyOrigin, serialize: this.serializes });

@@ -11,10 +11,12 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../local-settings.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { createMcpServer } from '../mcp/server.js';
 import { VERSION } from '../version.js';
-import { staticBearerAuth } from './http-auth.js';
+import { accessOf } from '../auth/request-access.js';
+import { type Credentials, credentialAuth } from './http-auth.js';
 import { jsonRpcErrorHandler, notFound, sendJsonRpcError } from './http-errors.js';
 import { allowedHostnames, assertSafeBinding, hostAndOriginValidation } from './http-guards.js';
 import { requestLog } from './http-log.js';
+import { SessionTransport } from './http-session-calls.js';
 import { SessionRegistry } from './http-sessions.js';
 
 export type HttpDeps = Pick<App, 'board' | 'lessons' | 'store' | 'log' | 'defaultProject' | 'gitRef'>;
@@ -23,8 +25,10 @@ export type HttpOptions = {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** When set, every /mcp request needs `Authorization: Bearer <token>`. */
+  /** When set, every /mcp request needs `Authorization: Bearer <token>`: this admin token (TASKLANE_HTTP_TOKEN) or another credential. */
   token?: string;
+  /** Named tokens and OAuth besides the admin token; when given, /mcp needs one of them (src/transports/http-auth.ts). */
+  credentials?: Omit<Credentials, 'adminToken'>;
   /** One server and transport per request, no session ids: for replicas behind a plain load balancer. */
   stateless?: boolean;
   /** Extra hostnames accepted in Host and Origin. */
@@ -71,7 +75,8 @@ const SESSION_CAP_RETRY_SECONDS = 30;
 
 /** MCP over streamable HTTP at /mcp, with /healthz and /readyz, auth, DNS rebinding protection and sessions. */
 export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServer {
-  assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
+  const authenticated = Boolean(options.token || options.credentials);
+  assertSafeBinding(options.host, authenticated ? 'credentials' : undefined, options.insecureNoAuth ?? false);
   const { log } = deps;
   const sessions = new SessionRegistry((options.sessionIdleSeconds ?? 1800) * 1000, log);
   const maxSessions = options.maxSessions ?? DEFAULT_HTTP_MAX_SESSIONS;
@@ -114,7 +119,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     res.setHeader('Connection', 'close');
     sendJsonRpcError(res, 503, -32000, 'The server is shutting down: retry on another replica or after it restarts');
   });
-  if (options.token) app.use('/mcp', staticBearerAuth(options.token));
+  if (authenticated) app.use('/mcp', credentialAuth({ adminToken: options.token, ...options.credentials }));
   app.use('/mcp', express.json({ limit: maxBody }));
   app.all('/mcp', (req, res, next) => {
     if (req.method !== 'GET') calls.track(res);
@@ -127,8 +132,9 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
 
   async function handleStateful(req: Request, res: Response) {
     const id = req.headers['mcp-session-id'];
+    const owner = accessOf(req)?.credential;
     if (typeof id === 'string') {
-      const transport = sessions.use(id, res);
+      const transport = sessions.use(id, res, owner);
       if (!transport) return sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or expired; initialize a new one');
       return transport.handleRequest(req, res, req.body);
     }
@@ -140,18 +146,18 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       return sendJsonRpcError(res, 503, -32000, `Too many sessions: this server holds ${maxSessions} (TASKLANE_HTTP_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
     }
     const server = createMcpServer(deps);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: SessionTransport = new SessionTransport(new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (sid): void => {
         res.locals.session = sid; // for the request log: the id is new, not in the request
-        sessions.add(sid, server, transport);
+        sessions.add(sid, server, transport, owner);
       },
       ...transportOptions,
-    });
+    }));
     initializing++;
     try {
       await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
+      await transport.sdk.handleRequest(req, res, req.body);
     } finally {
       initializing--;
     }
