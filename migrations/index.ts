@@ -4,6 +4,7 @@ import * as m0002 from './0002_lessons.js';
 import * as m0003 from './0003_task_heartbeat.js';
 import * as m0004 from './0004_lessons_gin_direct.js';
 import * as m0005 from './0005_shift_dependents.js';
+import * as m0006 from './0006_scale.js';
 import * as m0007 from './0007_credentials.js';
 
 /** Every migration, in order. Numbered and append-only: never edit one that has landed. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0003_task_heartbeat': m0003,
   '0004_lessons_gin_direct': m0004,
   '0005_shift_dependents': m0005,
+  '0006_scale': m0006,
   '0007_credentials': m0007,
 };

@@ -68,6 +68,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   const board = new TaskBoard(store.db, {
     leaseSeconds: config.leaseSeconds,
     maxAttempts: config.maxAttempts,
+    eventRetentionDays: config.eventRetentionDays,
     notify: store.engine === 'postgres',
     autovacuum: store.engine === 'pglite',
   });

@@ -25,6 +25,7 @@ const envSchema = z.object({
   TASKLANE_BOARD_HOST_IDLE_SECONDS: z.coerce.number().min(1).max(7 * 24 * 3600).default(600),
   TASKLANE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   TASKLANE_REAP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+  TASKLANE_EVENT_RETENTION_DAYS: optional(z.coerce.number().min(1).max(100_000)),
   TASKLANE_GIT_AUTO: z.enum(['0', '1', 'true', 'false']).default('0'),
   TASKLANE_HOST: z.string().min(1).default('127.0.0.1'),
   TASKLANE_PORT: z.coerce.number().int().min(0).max(65535).default(7420),
@@ -56,6 +57,8 @@ export type Config = {
   pgPrepared: boolean;
   maxAttempts: number;
   reapIntervalSeconds: number;
+  /** Events older than this many days are deleted (notes kept); undefined keeps every event. */
+  eventRetentionDays: number | undefined;
   /** Fill branch and commit_sha of status changes from the working tree when the caller gives none. */
   gitAuto: boolean;
   /** Embedded folders are served by one board host process that every local tasklane talks to. */
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPrepared: e.TASKLANE_PG_PREPARED === 'on',
     maxAttempts: e.TASKLANE_MAX_ATTEMPTS,
     reapIntervalSeconds: e.TASKLANE_REAP_INTERVAL_SECONDS,
+    eventRetentionDays: e.TASKLANE_EVENT_RETENTION_DAYS,
     gitAuto: e.TASKLANE_GIT_AUTO === '1' || e.TASKLANE_GIT_AUTO === 'true',
     http: {
       host: e.TASKLANE_HOST,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockingChains, findCycle } from '../src/tasks/graph.js';
+import { findCycle } from '../src/tasks/graph.js';
 import { parsePriority, parseStatus, parseTime } from '../src/tasks/status.js';
 
 describe('status, priority and time parsing', () => {
@@ -37,11 +37,5 @@ describe('dependency graphs', () => {
     expect(findCycle(g)).toBeUndefined();
     g.set('T0', ['T49999']);
     expect(findCycle(g)).toHaveLength(50_001);
-  });
-
-  it('traces pending work to the dead task that blocks it', () => {
-    const g = new Map([['T5', ['T3']], ['T3', ['T1']], ['T1', []], ['T9', ['T8']], ['T8', []]]);
-    const s = new Map([['T5', 'pending'], ['T3', 'pending'], ['T1', 'failed'], ['T9', 'pending'], ['T8', 'in_progress']]);
-    expect(blockingChains(g, s, 5)).toEqual([['T5', 'T3', 'T1']]);
   });
 });

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './schema.js';
+import { anyOf } from './tasks.js';
 
 /** Select-list columns `dependencies` and `blocks` (text[], sorted) of the task row aliased `t`. */
 export function linkColumns(t: string): RawBuilder<unknown> {
@@ -11,8 +12,39 @@ export function linkColumns(t: string): RawBuilder<unknown> {
 
 export type Edge = { task_id: string; depends_on: string };
 
-export async function selectProjectEdges(db: Db, projectId: string): Promise<Edge[]> {
-  return db.selectFrom('task_dependencies').select(['task_id', 'depends_on']).where('project_id', '=', projectId).execute();
+/** The dependencies of some tasks. */
+export async function selectEdgesOf(db: Db, projectId: string, taskIds: string[]): Promise<Edge[]> {
+  if (taskIds.length === 0) return [];
+  return db.selectFrom('task_dependencies').select(['task_id', 'depends_on']).where('project_id', '=', projectId).where('task_id', '=', anyOf(taskIds)).execute();
+}
+
+/**
+ * The edges among the tasks that depend, directly or not, on any of `from` (and `from` themselves):
+ * after a write added edges out of `from`, every cycle lies in this part of the graph, since each of
+ * its tasks reaches the source of a new edge. One recursive statement over the dependents index.
+ */
+export async function selectEdgesAbove(db: Db, projectId: string, from: string[]): Promise<Edge[]> {
+  if (from.length === 0) return [];
+  const { rows } = await sql<Edge>`
+    with recursive above (id) as (
+      select unnest(${from}::text[])
+      union
+      -- offset 0 keeps the step a lookup per task (over the dependents index), whatever plan the statement gets
+      select n.id from above a cross join lateral (
+        select d.task_id as id from task_dependencies d where d.project_id = ${projectId} and d.depends_on = a.id offset 0) n
+    )
+    select d.task_id, d.depends_on from above a
+    join task_dependencies d on d.project_id = ${projectId} and d.task_id = a.id
+    where d.depends_on in (select id from above)`.execute(db);
+  return rows;
+}
+
+/** The tasks that depend directly on any of taskIds. */
+export async function selectDependentIds(db: Db, projectId: string, taskIds: string[]): Promise<string[]> {
+  if (taskIds.length === 0) return [];
+  const { rows } = await sql<{ id: string }>`
+    select distinct task_id as id from task_dependencies where project_id = ${projectId} and depends_on = ${anyOf(taskIds)}`.execute(db);
+  return rows.map((r) => r.id);
 }
 
 /** For each task id: the ids it depends on, and the ids that depend on it. */
@@ -24,7 +56,7 @@ export async function selectLinks(db: Db, projectId: string, taskIds: string[]) 
     .selectFrom('task_dependencies')
     .select(['task_id', 'depends_on'])
     .where('project_id', '=', projectId)
-    .where((eb) => eb.or([eb('task_id', 'in', taskIds), eb('depends_on', 'in', taskIds)]))
+    .where((eb) => eb.or([eb('task_id', '=', anyOf(taskIds)), eb('depends_on', '=', anyOf(taskIds))]))
     .orderBy('task_id')
     .orderBy('depends_on')
     .execute();
@@ -49,6 +81,6 @@ export async function deleteEdges(db: Db, projectId: string, taskId: string, dep
     .deleteFrom('task_dependencies')
     .where('project_id', '=', projectId)
     .where('task_id', '=', taskId)
-    .where('depends_on', 'in', dependsOn)
+    .where('depends_on', '=', anyOf(dependsOn))
     .execute();
 }

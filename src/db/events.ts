@@ -1,6 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import { actingCredential } from './acting-credential.js';
 import type { Db, TaskEventsTable } from './schema.js';
+import { anyOf } from './tasks.js';
 
 export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
 
@@ -22,7 +23,7 @@ export async function selectNotes(db: Db, projectId: string, taskIds: string[]):
     .selectFrom('task_events')
     .select(['task_id', 'at', 'note', 'actor'])
     .where('project_id', '=', projectId)
-    .where('task_id', 'in', taskIds)
+    .where('task_id', '=', anyOf(taskIds))
     .where('note', 'is not', null)
     .orderBy('at')
     .orderBy('id')
@@ -78,6 +79,23 @@ export async function selectEvents(db: Db, projectId: string, taskIds?: string[]
     .selectFrom('task_events')
     .select(['task_id', 'at', 'actor', 'kind', 'from_status', 'to_status', 'note'])
     .where('project_id', '=', projectId);
-  if (taskIds) query = query.where('task_id', 'in', taskIds);
+  if (taskIds) query = query.where('task_id', '=', anyOf(taskIds));
   return query.orderBy('at').orderBy('id').execute();
+}
+
+/**
+ * Deletes the events older than `days` that carry no note, at most `batch` per project (over the
+ * index task_events_by_project). Returns how many went.
+ */
+export async function deleteOldEvents(db: Db, days: number, batch: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    with gone as (
+      delete from task_events where id in (
+        select e.id from projects p cross join lateral (
+          select id from task_events
+          where project_id = p.id and at < now() - make_interval(days => ${days}) and note is null
+          order by at limit ${batch}) e)
+      returning 1)
+    select count(*)::int as n from gone`.execute(db);
+  return rows[0].n;
 }

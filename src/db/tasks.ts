@@ -1,5 +1,6 @@
 import { type Insertable, type RawBuilder, type Updateable, sql } from 'kysely';
 import type { Db, TaskRow, TasksTable } from './schema.js';
+import { selectTaskCounts } from './task-counts.js';
 
 const CHUNK = 500;
 
@@ -9,19 +10,25 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
+/** `= any(array)`: one bind parameter for any number of ids (an IN list takes one each, and the wire protocol carries 65,535). */
+export const anyOf = (ids: readonly string[]) => sql<string>`any(${ids as string[]}::text[])`;
+
 export async function selectTask(db: Db, projectId: string, taskId: string, forUpdate = false): Promise<TaskRow | undefined> {
   let query = db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', '=', taskId);
   if (forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 
-export async function selectAllTasks(db: Db, projectId: string): Promise<TaskRow[]> {
-  return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).orderBy('seq').execute();
+/** Up to `limit` tasks in write order after the one at seq `after` (keyset paging over tasks_by_seq). */
+export async function selectTasksAfter(db: Db, projectId: string, after: string | undefined, limit: number): Promise<TaskRow[]> {
+  let query = db.selectFrom('tasks').selectAll().where('project_id', '=', projectId);
+  if (after !== undefined) query = query.where('seq', '>', after);
+  return query.orderBy('seq').limit(limit).execute();
 }
 
 export async function selectTasksByIds(db: Db, projectId: string, taskIds: string[]): Promise<TaskRow[]> {
   if (taskIds.length === 0) return [];
-  return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', 'in', taskIds).orderBy('seq').execute();
+  return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).orderBy('seq').execute();
 }
 
 export type TaskPageFilter = { status?: string; ready?: boolean; phase?: string; limit: number; offset: number };
@@ -56,21 +63,22 @@ export function updateTaskQuery(db: Db, projectId: string, taskId: string, patch
 }
 
 export async function deleteTasks(db: Db, projectId: string, taskIds: string[]): Promise<void> {
-  for (const part of chunks(taskIds)) {
-    await db.deleteFrom('tasks').where('project_id', '=', projectId).where('id', 'in', part).execute();
-  }
+  if (taskIds.length === 0) return;
+  await db.deleteFrom('tasks').where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
 }
 
 /** Sets unmet_deps from a recount of the dependencies that are not completed. */
 export async function recountUnmetDeps(db: Db, projectId: string, taskIds: string[]): Promise<void> {
-  for (const part of chunks(taskIds)) {
-    await sql`
-      update tasks t set unmet_deps = (
-        select count(*)::int from task_dependencies d
+  if (taskIds.length === 0) return;
+  // Only the rows whose count moves are written (a re-import that changes nothing rewrites nothing).
+  await sql`
+    with counted as (
+      select t.id, (select count(*)::int from task_dependencies d
         join tasks dep on dep.project_id = d.project_id and dep.id = d.depends_on
-        where d.project_id = t.project_id and d.task_id = t.id and dep.status <> 'completed')
-      where t.project_id = ${projectId} and t.id in (${sql.join(part)})`.execute(db);
-  }
+        where d.project_id = t.project_id and d.task_id = t.id and dep.status <> 'completed') as n
+      from tasks t where t.project_id = ${projectId} and t.id = ${anyOf(taskIds)})
+    update tasks t set unmet_deps = counted.n from counted
+    where t.project_id = ${projectId} and t.id = counted.id and t.unmet_deps <> counted.n`.execute(db);
 }
 
 /**
@@ -86,14 +94,11 @@ export async function shiftDependentsUnmet(db: Db, projectId: string, taskId: st
 export type StatusCounts = Record<string, number> & { ready: number; total: number };
 
 export async function countByStatus(db: Db, projectId: string): Promise<StatusCounts> {
-  const { rows } = await sql<{ status: string; n: number; ready: number }>`
-    select status, count(*)::int as n, count(*) filter (where unmet_deps = 0)::int as ready
-    from tasks where project_id = ${projectId} group by status`.execute(db);
   const counts: StatusCounts = { total: 0, ready: 0 } as StatusCounts;
-  for (const r of rows) {
-    counts[r.status] = r.n;
+  for (const r of await selectTaskCounts(db, projectId)) {
+    counts[r.status] = (counts[r.status] ?? 0) + r.n;
     counts.total += r.n;
-    if (r.status === 'pending') counts.ready = r.ready;
+    if (r.ready) counts.ready += r.n;
   }
   return counts;
 }
@@ -109,18 +114,23 @@ export async function selectHolders(db: Db, projectId: string, limit: number) {
     .execute();
 }
 
-export async function selectUnfinishedStatuses(db: Db, projectId: string) {
-  return db
-    .selectFrom('tasks')
-    .select(['id', 'status'])
-    .where('project_id', '=', projectId)
-    .where('status', 'not in', ['completed'])
-    .orderBy('seq')
-    .execute();
+/** How many of the given tasks there are per status and phase, in the order each first appears on the board. */
+export async function countTasksOf(db: Db, projectId: string, taskIds: string[]) {
+  if (taskIds.length === 0) return [];
+  const { rows } = await sql<{ status: string; phase: string | null; n: number }>`
+    select status, phase, count(*)::int as n from tasks where project_id = ${projectId} and id = ${anyOf(taskIds)} group by 1, 2 order by min(seq)`.execute(db);
+  return rows;
+}
+
+/** The ids of a project's tasks that are not among taskIds (what a replace removes). */
+export async function selectIdsOutside(db: Db, projectId: string, taskIds: string[]): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    select id from tasks where project_id = ${projectId} and not (id = ${anyOf(taskIds)}) order by seq`.execute(db);
+  return rows.map((r) => r.id);
 }
 
 export async function selectExistingIds(db: Db, projectId: string, taskIds: string[]): Promise<string[]> {
   if (taskIds.length === 0) return [];
-  const rows = await db.selectFrom('tasks').select('id').where('project_id', '=', projectId).where('id', 'in', taskIds).execute();
+  const rows = await db.selectFrom('tasks').select('id').where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
   return rows.map((r) => r.id);
 }

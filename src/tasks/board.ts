@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { deleteOldEvents } from '../db/events.js';
 import { notifyChange } from '../db/notify.js';
 import { lockProject, type ProjectLockMode } from '../db/project-lock.js';
 import type { Database } from '../db/schema.js';
@@ -42,10 +43,14 @@ export type BoardOptions = {
   serialize?: boolean;
   /** get_next_task's wait looks again at least this often, should a change notice be lost (default 5 s). */
   waitRecheckMs?: number;
+  /** Events older than this many days are deleted by the reaper's tick, notes excepted (default: keep all). */
+  eventRetentionDays?: number;
 };
 
 /** A write that changed at least this many tasks refreshes the planner's statistics at once. */
 const LARGE_WRITE = 100;
+/** Events a retention pass deletes per project in one transaction. */
+export const PRUNE_BATCH = 5000;
 
 type Trx = Transaction<Database>;
 
@@ -179,6 +184,15 @@ export class TaskBoard {
         return [...byProject].map(([project, task_ids]) => ({ project, task_ids, kind: 'lease_expired' }));
       },
     );
+  }
+
+  /**
+   * Deletes events older than the retention (none when it is unset), a bounded batch per project:
+   * the reaper's tick calls this until it returns less than a batch. Notes are kept: they are part of their task.
+   */
+  pruneEvents(): Promise<number> {
+    const days = this.options.eventRetentionDays;
+    return days === undefined ? Promise.resolve(0) : inTransaction(this.db, (trx) => deleteOldEvents(trx, days, PRUNE_BATCH));
   }
 
   setProjectSettings(project: string, settings: ProjectSettings) {

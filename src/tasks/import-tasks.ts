@@ -1,6 +1,6 @@
 import { insertEvents, selectEvents, type NewEvent } from '../db/events.js';
 import type { Db } from '../db/schema.js';
-import { selectAllTasks, selectExistingIds } from '../db/tasks.js';
+import { countTasksOf, selectExistingIds } from '../db/tasks.js';
 import type { TaskInput } from './inputs.js';
 import { bySource, type Skipped } from './skipped.js';
 import { writeTaskList } from './write-task-list.js';
@@ -74,14 +74,14 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
   }
   await insertEvents(db, fresh);
 
-  const rows = (await selectAllTasks(db, projectId)).filter((r) => inFile.has(r.id));
-  const tally = (values: string[]) => {
+  const counted = await countTasksOf(db, projectId, [...inFile]);
+  const tally = (key: (r: (typeof counted)[number]) => string) => {
     const counts = new Map<string, number>();
-    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const r of counted) counts.set(key(r), (counts.get(key(r)) ?? 0) + r.n);
     return Object.fromEntries(counts); // a phase named `constructor` or `__proto__` is a key like any other
   };
-  const by_status = tally(rows.map((r) => r.status));
-  const by_phase = tally(rows.map((r) => r.phase ?? '(none)'));
+  const by_status = tally((r) => r.status);
+  const by_phase = tally((r) => r.phase ?? '(none)');
   skipped.sort(bySource);
   return {
     project: projectId,
@@ -91,7 +91,7 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
     updated: written.updated,
     unchanged: written.unchanged,
     events_added: fresh.length,
-    total_tasks: rows.length,
+    total_tasks: counted.reduce((n, r) => n + r.n, 0),
     by_status,
     by_phase,
     skipped_count: skipped.length,

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
 import { type ClaimOptions, claimNextTask, peekNextTask, type NextTaskFilter } from '../db/claim-next-task.js';
-import { selectProjectEdges } from '../db/dependencies.js';
+import { selectBlockedChains } from '../db/blocked-chains.js';
 import type { Database, Db } from '../db/schema.js';
 import { inTransaction, retrying } from '../db/transaction.js';
 import { type AttachedLesson, lessonsForTask } from '../lessons/lessons-for-task.js';
-import { countByStatus, selectHolders, selectUnfinishedStatuses } from '../db/tasks.js';
+import { countByStatus, selectHolders } from '../db/tasks.js';
 import { type Counts, toCounts } from './counts.js';
-import { blockingChains } from './graph.js';
 import type { RecentCounts } from './recent-counts.js';
 import { iso, taskView, type TaskView } from './task-view.js';
 
@@ -100,13 +99,8 @@ async function whyNothingIsReady(db: Db, projectId: string, counts: Counts, filt
   };
 }
 
+/** A few chains of pending work behind dead tasks, each read from its dead end (see selectBlockedChains). */
 async function findBlockingChains(db: Db, projectId: string): Promise<string[]> {
-  const statuses = new Map((await selectUnfinishedStatuses(db, projectId)).map((r) => [r.id, r.status]));
-  const graph = new Map<string, string[]>();
-  for (const e of await selectProjectEdges(db, projectId)) {
-    if (statuses.has(e.task_id)) graph.set(e.task_id, [...(graph.get(e.task_id) ?? []), e.depends_on]);
-  }
-  return blockingChains(graph, statuses, 5).map((chain) =>
-    chain.map((id, i) => (i === chain.length - 1 ? `${id} (${statuses.get(id)})` : id)).join(' → '),
-  );
+  const chains = await selectBlockedChains(db, projectId, 5);
+  return chains.map((c) => [...c.path.slice(1).reverse(), `${c.root} (${c.root_status})`].join(' → '));
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { TaskBoard } from './board.js';
+import { PRUNE_BATCH, type TaskBoard } from './board.js';
 
 export type Reaper = {
   /** Reaps now (after a reconnect, say) unless a run is under way. */
@@ -24,6 +24,9 @@ export function startReaper(board: TaskBoard, log: Logger, intervalMs: number): 
           for (const t of expired) log.info({ project: t.project_id, task: t.id, agent: t.agent, to: t.status }, 'lease expired');
           if (expired.length < 200) break;
         }
+        let pruned = 0;
+        for (let n = PRUNE_BATCH; n >= PRUNE_BATCH; pruned += n) n = await board.pruneEvents();
+        if (pruned) log.info({ events: pruned }, 'old events deleted (TASKLANE_EVENT_RETENTION_DAYS)');
         if (board.options.autovacuum) {
           const tidied = await board.tidyTables();
           if (tidied.length) log.debug({ tables: tidied }, 'vacuumed and analyzed');

@@ -1,7 +1,7 @@
 import { selectLinks } from '../db/dependencies.js';
-import { selectEvents, selectNotes } from '../db/events.js';
-import type { Db } from '../db/schema.js';
-import { selectAllTasks, selectTasksByIds } from '../db/tasks.js';
+import { type EventRow, selectEvents, selectNotes } from '../db/events.js';
+import type { Db, TaskRow } from '../db/schema.js';
+import { selectTasksAfter, selectTasksByIds } from '../db/tasks.js';
 import { taskView, type TaskView } from './task-view.js';
 
 export type SnapshotTask = TaskView & { notes: NonNullable<TaskView['notes']>; metadata: Record<string, unknown> };
@@ -18,22 +18,44 @@ export type SnapshotEvent = {
 /** The whole board of a project, for exporting it: every task with its notes and metadata, and the history. */
 export type Snapshot = { project: string; generated_at: string; tasks: SnapshotTask[]; events: SnapshotEvent[] };
 
+/** Tasks read per batch (with their links and notes): statements stay small whatever the board's size. */
+export const SNAPSHOT_BATCH = 5000;
+
 export async function readSnapshot(db: Db, projectId: string, taskIds?: string[]): Promise<Snapshot> {
-  const rows = taskIds ? await selectTasksByIds(db, projectId, taskIds) : await selectAllTasks(db, projectId);
+  const tasks: SnapshotTask[] = [];
+  for await (const batch of snapshotBatches(db, projectId, taskIds)) tasks.push(...batch);
+  const events = (await selectEvents(db, projectId, taskIds)).map(eventView);
+  return { project: projectId, generated_at: new Date().toISOString(), tasks, events };
+}
+
+/** The tasks of a project (or the given ones) in write order, a batch at a time, each with its links and notes. */
+export async function* snapshotBatches(db: Db, projectId: string, taskIds?: string[]): AsyncGenerator<SnapshotTask[]> {
+  let after: string | undefined;
+  for (let start = 0; ; start += SNAPSHOT_BATCH) {
+    const rows = taskIds
+      ? await selectTasksByIds(db, projectId, taskIds.slice(start, start + SNAPSHOT_BATCH))
+      : await selectTasksAfter(db, projectId, after, SNAPSHOT_BATCH);
+    if (rows.length) yield await withLinksAndNotes(db, projectId, rows);
+    after = rows.at(-1)?.seq;
+    if (taskIds ? start + SNAPSHOT_BATCH >= taskIds.length : rows.length < SNAPSHOT_BATCH) return;
+  }
+}
+
+async function withLinksAndNotes(db: Db, projectId: string, rows: TaskRow[]): Promise<SnapshotTask[]> {
   const ids = rows.map((r) => r.id);
   const links = await selectLinks(db, projectId, ids);
   const notes = await selectNotes(db, projectId, ids);
-  const tasks = rows.map((r): SnapshotTask => {
+  return rows.map((r): SnapshotTask => {
     const view = taskView(r, { dependencies: links.dependencies.get(r.id) ?? [], blocks: links.blocks.get(r.id) ?? [] }, notes.get(r.id) ?? []);
     return { ...view, notes: view.notes ?? [], metadata: r.metadata ?? {} };
   });
-  const events = (await selectEvents(db, projectId, taskIds)).map((e) => {
-    const view: SnapshotEvent = { task_id: e.task_id, at: e.at.toISOString(), kind: e.kind };
-    if (e.actor) view.agent = e.actor;
-    if (e.from_status) view.from_status = e.from_status;
-    if (e.to_status) view.to_status = e.to_status;
-    if (e.note) view.note = e.note;
-    return view;
-  });
-  return { project: projectId, generated_at: new Date().toISOString(), tasks, events };
+}
+
+export function eventView(e: EventRow): SnapshotEvent {
+  const view: SnapshotEvent = { task_id: e.task_id, at: e.at.toISOString(), kind: e.kind };
+  if (e.actor) view.agent = e.actor;
+  if (e.from_status) view.from_status = e.from_status;
+  if (e.to_status) view.to_status = e.to_status;
+  if (e.note) view.note = e.note;
+  return view;
 }

@@ -1,10 +1,10 @@
 import type { Updateable } from 'kysely';
-import { deleteEdges, insertEdges, selectLinks, selectProjectEdges } from '../db/dependencies.js';
+import { deleteEdges, insertEdges, selectLinks } from '../db/dependencies.js';
 import { insertEvents } from '../db/events.js';
 import type { Db, TasksTable } from '../db/schema.js';
 import { recountUnmetDeps, selectExistingIds, selectTask, updateTask as updateTaskRow } from '../db/tasks.js';
 import { DomainError, invalid, taskNotFound } from './errors.js';
-import { findCycle } from './graph.js';
+import { findNewCycle } from './cycle-check.js';
 import type { UpdateTaskInput } from './inputs.js';
 import { parsePriority } from './status.js';
 import { taskView, type TaskView } from './task-view.js';
@@ -39,16 +39,17 @@ export async function updateTask(db: Db, projectId: string, input: Omit<UpdateTa
     depsChanged = depsAfter.length !== depsBefore.length || depsAfter.some((d) => !depsBefore.includes(d));
     if (depsChanged) {
       if (depsAfter.includes(row.id)) throw invalid('dependencies', `${row.id} cannot depend on itself`);
-      const graph = new Map<string, string[]>();
-      for (const e of await selectProjectEdges(db, projectId)) graph.set(e.task_id, [...(graph.get(e.task_id) ?? []), e.depends_on]);
       const known = new Set(await selectExistingIds(db, projectId, depsAfter));
       const unknown = depsAfter.filter((d) => !known.has(d));
       if (unknown.length) throw invalid('dependencies', `${unknown.map((d) => `"${d}"`).join(', ')} names no task in project "${projectId}"; add it first or remove it`);
-      graph.set(row.id, depsAfter);
-      const cycle = findCycle(graph);
-      if (cycle) throw new DomainError('dependency_cycle', `dependencies: this edit makes a cycle ${cycle.join(' → ')}; remove one of these dependencies`);
       await deleteEdges(db, projectId, row.id, depsBefore.filter((d) => !depsAfter.includes(d)));
-      await insertEdges(db, projectId, depsAfter.filter((d) => !depsBefore.includes(d)).map((d) => ({ task_id: row.id, depends_on: d })));
+      const added = depsAfter.filter((d) => !depsBefore.includes(d));
+      await insertEdges(db, projectId, added.map((d) => ({ task_id: row.id, depends_on: d })));
+      if (added.length) {
+        // A new cycle runs through this task: look only at the tasks that depend on it (the write rolls back).
+        const cycle = await findNewCycle(db, projectId, [row.id]);
+        if (cycle) throw new DomainError('dependency_cycle', `dependencies: this edit makes a cycle ${cycle.join(' → ')}; remove one of these dependencies`);
+      }
       await recountUnmetDeps(db, projectId, [row.id]);
       before.dependencies = depsBefore;
       patch.dependencies = depsAfter;

@@ -1,11 +1,12 @@
 import type { Insertable, Updateable } from 'kysely';
-import { deleteEdges, insertEdges, selectProjectEdges } from '../db/dependencies.js';
+import { deleteEdges, insertEdges, selectDependentIds, selectEdgesOf } from '../db/dependencies.js';
 import { insertEvents, selectNotes, type NewEvent } from '../db/events.js';
 import { ensureProject, selectProjectSettings } from '../db/projects.js';
 import type { Db, TaskRow, TasksTable } from '../db/schema.js';
-import { deleteTasks, insertTasks, recountUnmetDeps, selectAllTasks, updateTask } from '../db/tasks.js';
+import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectExistingIds, selectIdsOutside, selectTasksByIds, updateTask } from '../db/tasks.js';
 import { DomainError } from './errors.js';
 import { LIMITS } from './input-rules.js';
+import { findNewCycle } from './cycle-check.js';
 import { findCycle } from './graph.js';
 import type { TaskInput, WriteTaskListInput } from './inputs.js';
 import { DEFAULT_PRIORITY, parsePriority, parseStatus, parseTime } from './status.js';
@@ -138,6 +139,16 @@ function takenProgress(row: TaskRow, p: Prepared, now: Date): Updateable<TasksTa
   return patch as Updateable<TasksTable>;
 }
 
+const cycleProblem = (cycle: string[]) => `dependencies form a cycle: ${cycle.join(' → ')}; remove one of these dependencies`;
+
+/** The error of a refused write: every problem found, the first 20 shown (the transaction rolls back). */
+function rejected(problems: string[], cycle: boolean): DomainError {
+  const code = cycle && problems.length === 1 ? 'dependency_cycle' : 'invalid_input';
+  const shown = problems.slice(0, 20);
+  const more = problems.length > shown.length ? `\n… and ${problems.length - shown.length} more` : '';
+  return new DomainError(code, `write_task_list rejected, nothing was written (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n${shown.join('\n')}${more}`, problems);
+}
+
 export async function writeTaskList(
   db: Db,
   projectId: string,
@@ -160,38 +171,45 @@ export async function writeTaskList(
   });
   const prepared = input.tasks.map((t, i) => prepare(t, i, problems, now));
 
-  const existing = new Map((await selectAllTasks(db, projectId)).map((r) => [r.id, r]));
+  // Only the listed tasks and their links are read: a write costs what it writes, whatever the board's size.
+  const listedIds = prepared.map((p) => p.input.id);
+  const existing = new Map((await selectTasksByIds(db, projectId, listedIds)).map((r) => [r.id, r]));
   const depsBefore = new Map<string, string[]>();
-  for (const e of await selectProjectEdges(db, projectId)) {
+  for (const e of await selectEdgesOf(db, projectId, [...existing.keys()])) {
     depsBefore.set(e.task_id, [...(depsBefore.get(e.task_id) ?? []), e.depends_on]);
   }
   const graph = new Map<string, string[]>();
-  if (mode === 'merge') for (const id of existing.keys()) graph.set(id, depsBefore.get(id) ?? []);
   for (const p of prepared) {
     const keep = mode === 'merge' && p.input.dependencies === undefined;
-    graph.set(p.input.id, keep ? (graph.get(p.input.id) ?? []) : [...new Set(p.input.dependencies ?? [])]);
+    graph.set(p.input.id, keep ? (depsBefore.get(p.input.id) ?? []) : [...new Set(p.input.dependencies ?? [])]);
   }
+  // In a merge, a dependency may name a task of the board that the list leaves out.
+  const outside = mode === 'merge' ? [...new Set(prepared.flatMap((p) => p.input.dependencies ?? []))].filter((d) => !graph.has(d)) : [];
+  const onBoard = new Set(await selectExistingIds(db, projectId, outside));
   for (const p of prepared) {
     for (const dep of p.input.dependencies ?? []) {
       if (dep === p.input.id) problems.push(`tasks[${p.index}] (${dep}).dependencies: a task cannot depend on itself`);
-      else if (!graph.has(dep)) {
+      else if (!graph.has(dep) && !onBoard.has(dep)) {
         problems.push(`tasks[${p.index}] (${p.input.id}).dependencies: "${dep}" names no task; add a task with that id or remove it`);
       }
     }
   }
-  const cycle = problems.length === 0 ? findCycle(graph) : undefined;
-  if (cycle) problems.push(`dependencies form a cycle: ${cycle.join(' → ')}; remove one of these dependencies`);
-  if (problems.length > 0) {
-    const code = cycle && problems.length === 1 ? 'dependency_cycle' : 'invalid_input';
-    const shown = problems.slice(0, 20);
-    const more = problems.length > shown.length ? `\n… and ${problems.length - shown.length} more` : '';
-    throw new DomainError(code, `write_task_list rejected, nothing was written (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n${shown.join('\n')}${more}`, problems);
-  }
+  // Tasks whose dependencies this write changes: every new cycle passes through one of them.
+  const rewired = prepared.map((p) => p.input.id).filter((id) => {
+    const before = depsBefore.get(id) ?? [];
+    const after = graph.get(id)!;
+    return after.some((d) => !before.includes(d));
+  });
+  // New tasks have no dependents on the board, so when only they gain edges a cycle lies within the list.
+  const inListOnly = rewired.every((id) => !existing.has(id));
+  const cycle = problems.length === 0 && inListOnly ? findCycle(graph) : undefined;
+  if (cycle) problems.push(cycleProblem(cycle));
+  if (problems.length > 0) throw rejected(problems, Boolean(cycle));
 
   await ensureProject(db, projectId);
   const maxAttempts = (await selectProjectSettings(db, projectId)).max_attempts ?? options.defaultMaxAttempts ?? 3;
-  const listed = new Set(prepared.map((p) => p.input.id));
-  const removed = mode === 'replace' ? [...existing.keys()].filter((id) => !listed.has(id)) : [];
+  const listed = new Set(listedIds);
+  const removed = mode === 'replace' ? await selectIdsOutside(db, projectId, listedIds) : [];
   await deleteTasks(db, projectId, removed);
 
   const events: NewEvent[] = [];
@@ -222,6 +240,8 @@ export async function writeTaskList(
 
   let updated = 0;
   const statusChanged: string[] = [];
+  // The tasks whose unmet_deps may be off: new ones, those whose dependencies changed, and (below) dependents of a status change.
+  const rewiredOrFresh = fresh.map((p) => p.input.id);
   const existingNotes = await selectNotes(db, projectId, prepared.filter((p) => existing.has(p.input.id) && p.notes.length).map((p) => p.input.id));
   for (const p of prepared) {
     const row = existing.get(p.input.id);
@@ -235,6 +255,7 @@ export async function writeTaskList(
     updated++;
     await updateTask(db, projectId, row.id, patch);
     if (depsChanged) {
+      rewiredOrFresh.push(row.id);
       await deleteEdges(db, projectId, row.id, before.filter((d) => !depsAfter.includes(d)));
     }
     const data: Record<string, unknown> = { fields: Object.keys(patch) };
@@ -259,12 +280,20 @@ export async function writeTaskList(
   await insertEdges(
     db,
     projectId,
-    prepared.flatMap((p) => graph.get(p.input.id)!.map((dep) => ({ task_id: p.input.id, depends_on: dep }))),
+    prepared.flatMap((p) => {
+      const before = depsBefore.get(p.input.id) ?? [];
+      return graph.get(p.input.id)!.filter((dep) => !before.includes(dep)).map((dep) => ({ task_id: p.input.id, depends_on: dep }));
+    }),
   );
-  const changedSet = new Set(statusChanged);
-  const dependents = [...graph].filter(([, deps]) => deps.some((d) => changedSet.has(d))).map(([id]) => id);
-  await recountUnmetDeps(db, projectId, [...new Set([...listed, ...dependents])]);
+  if (!inListOnly) {
+    // The edges are written: look for a cycle in the part of the board above the rewired tasks only.
+    const found = await findNewCycle(db, projectId, rewired);
+    if (found) throw rejected([cycleProblem(found)], true);
+  }
+  const dependents = statusChanged.length ? await selectDependentIds(db, projectId, statusChanged) : [];
+  await recountUnmetDeps(db, projectId, [...new Set([...rewiredOrFresh, ...dependents])]);
   await insertEvents(db, events);
+  const total = mode === 'replace' ? prepared.length : (await countByStatus(db, projectId)).total;
 
   return {
     project: projectId,
@@ -273,6 +302,6 @@ export async function writeTaskList(
     updated,
     unchanged: prepared.length - fresh.length - updated,
     removed,
-    total_tasks: mode === 'replace' ? prepared.length : existing.size + fresh.length,
+    total_tasks: total,
   };
 }

@@ -27,5 +27,21 @@ export async function boardViolations(store: Store, project: string): Promise<st
   const { rows: repeated } = await sql<{ id: string; n: number }>`
     select id, count(*)::int as n from tasks where project_id = ${project} group by id having count(*) > 1`.execute(store.db);
   for (const r of repeated) found.push(`${r.id}: exists ${r.n} times`);
+  return [...found, ...(await countViolations(store, project))];
+}
+
+/** The counts task_counts keeps against a count of the tasks (linear: fit for boards of any size). */
+export async function countViolations(store: Store, project: string): Promise<string[]> {
+  const found: string[] = [];
+  const { rows: miscounted } = await sql<{ key: string; kept: number; actual: number }>`
+    with kept as (
+      select coalesce(phase, '') as phase, status, ready, sum(n)::int as n from task_counts where project_id = ${project} group by 1, 2, 3),
+    actual as (
+      select coalesce(phase, '') as phase, status, status = 'pending' and unmet_deps = 0 as ready, count(*)::int as n from tasks where project_id = ${project} group by 1, 2, 3)
+    select concat_ws('/', coalesce(k.phase, a.phase), coalesce(k.status, a.status), coalesce(k.ready, a.ready)) as key,
+      coalesce(k.n, 0) as kept, coalesce(a.n, 0) as actual
+    from kept k full join actual a on k.phase = a.phase and k.status = a.status and k.ready = a.ready
+    where coalesce(k.n, 0) <> coalesce(a.n, 0)`.execute(store.db);
+  for (const r of miscounted) found.push(`task_counts ${r.key}: ${r.kept} kept, ${r.actual} tasks`);
   return found;
 }

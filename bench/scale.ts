@@ -1,0 +1,159 @@
+// npm run bench:scale [-- --sizes=1000,100000 --pglite=1000,10000,100000 --export]
+// Issue 17's table: the cost of the agent calls on one project of 1k tasks beside one of 100k (and 1M),
+// on the local Postgres and on PGlite. Boards are generated in bulk SQL (a seeded random DAG: task i
+// depends on i % 4 earlier tasks); imports are timed through the engine's import path.
+import { spawnSync } from 'node:child_process';
+import { sql } from 'kysely';
+import type { Store } from '../src/db/open.js';
+import { TaskBoard } from '../src/tasks/board.js';
+import type { ImportInput } from '../src/tasks/import-tasks.js';
+import { openBenchStore, serverDatabase } from './databases.js';
+import { engineCycle } from './engine-cycles.js';
+import { describeMachine } from './machine.js';
+import { runRound } from './cycle-runner.js';
+import { elapsedMs, round, summarise } from './stats.js';
+
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const sizesOf = (text: string) => text.split(',').filter(Boolean).map(Number);
+const SERVER_SIZES = sizesOf(arg('sizes', '1000,100000'));
+const PGLITE_SIZES = sizesOf(arg('pglite', '1000,10000,100000'));
+const IMPORT_MAX = Number(arg('import-max', '100000'));
+const REPEAT = Number(arg('repeat', '30'));
+const EXPORT = process.argv.includes('--export');
+const PGLITE_VERSION = '0.5.14';
+
+type Row = Record<string, number | string>;
+
+/** n tasks in one statement each for tasks and links; unmet_deps counted in a third. */
+async function generateBoard(store: Store, project: string, n: number) {
+  const db = store.db;
+  await sql`insert into projects (id, name) values (${project}, ${project})`.execute(db);
+  await sql`select setseed(0.17)`.execute(db);
+  for (let from = 1; from <= n; from += 250_000) {
+    const to = Math.min(n, from + 249_999);
+    await sql`
+      insert into tasks (project_id, id, description, phase, priority)
+      select ${project}, 'T' || i, 'bench task ' || i, 'P' || (i / 10000), 1 + (i * 7919) % 5 from generate_series(${from}::int, ${to}::int) i`.execute(db);
+    await sql`
+      insert into task_dependencies (project_id, task_id, depends_on)
+      select ${project}, 'T' || i, 'T' || (1 + floor(random() * (i - 1)))::int from generate_series(greatest(${from}::int, 2), ${to}::int) i, generate_series(1, i % 4) k
+      on conflict do nothing`.execute(db);
+  }
+  await sql`
+    update tasks t set unmet_deps = c.n from (
+      select task_id, count(*)::int as n from task_dependencies where project_id = ${project} group by 1) c
+    where t.project_id = ${project} and t.id = c.task_id`.execute(db);
+  await sql`vacuum analyze tasks`.execute(db).catch(() => sql`analyze tasks`.execute(db));
+  await sql`vacuum analyze task_dependencies`.execute(db).catch(() => sql`analyze task_dependencies`.execute(db));
+}
+
+async function timed(times: number, call: (i: number) => Promise<unknown>) {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t0 = process.hrtime.bigint();
+    await call(i);
+    samples.push(elapsedMs(t0));
+  }
+  return summarise(samples).p50_ms;
+}
+
+async function measureSize(store: Store, engine: string, n: number, workers: number): Promise<Row> {
+  const project = `scale-${engine}-${n}-${Date.now()}`;
+  const board = new TaskBoard(store.db, { leaseSeconds: 900, attachLessons: false });
+  const t0 = process.hrtime.bigint();
+  await generateBoard(store, project, n);
+  const generated = elapsedMs(t0) / 1000;
+  const row: Row = { engine, tasks: n, generate_s: round(generated, 1) };
+
+  const cycles = Math.min(2000, Math.max(200, n / 50));
+  const round1 = await runRound(engineCycle(store, project, { attachLessons: false }), workers, 50, cycles);
+  row.cycles_per_s = round(round1.cycles / round1.seconds, 0);
+
+  row.one_task_write_ms = await timed(REPEAT, (i) =>
+    board.writeTaskList(project, { tasks: [{ id: `NEW${i}`, description: 'one more', dependencies: [`T${1 + ((i * 7907) % n)}`, `T${1 + ((i * 104_729) % n)}`] }] }));
+  // A dependency added to one of the newest tasks (few tasks depend on it) on an older one.
+  row.add_dependency_ms = await timed(REPEAT, (i) =>
+    board.updateTask(project, { task_id: `T${n - 1 - i}`, dependencies: [`T${1 + ((i * 7919) % (n - 1000 > 0 ? n - 1000 : 1))}`] }));
+  row.first_page_ms = await timed(REPEAT, () => board.readTaskBreakdown(project));
+  row.first_page_pending_ms = await timed(REPEAT, () => board.readTaskBreakdown(project, { status: 'pending' }));
+  row.first_page_ready_ms = await timed(REPEAT, () => board.readTaskBreakdown(project, { status: 'ready' }));
+
+  // Nothing ready: every ready task fails, so the rest is a deadlock behind them.
+  await sql`update tasks set status = 'failed' where project_id = ${project} and status = 'pending' and unmet_deps = 0`.execute(store.db);
+  await sql`analyze tasks`.execute(store.db);
+  const empty = await board.nextTask(project, { agent: 'w' });
+  if (empty.task) throw new Error('expected an empty claim');
+  row.empty_claim_ms = await timed(REPEAT, () => board.nextTask(project, { agent: 'w' }));
+  return row;
+}
+
+/** A tracker of m tasks imported into a fresh project, then the same again (nothing changes). */
+async function measureImport(store: Store, engine: string, m: number): Promise<Row> {
+  const board = new TaskBoard(store.db, { leaseSeconds: 900, attachLessons: false });
+  const project = `import-${engine}-${m}-${Date.now()}`;
+  const tasks = Array.from({ length: m }, (_, i) => ({
+    id: `I${i}`, description: `imported task ${i}`, phase: `P${Math.floor(i / 1000)}`, status: i % 5 === 0 ? 'completed' : 'pending',
+    dependencies: Array.from({ length: Math.min(i, i % 3) }, (_, k) => `I${(i * 31 + k * 17) % i}`).filter((d, k, all) => all.indexOf(d) === k),
+  }));
+  const input: ImportInput = { format: 'task-breakdown-json', tasks, lines: {}, skipped: [] };
+  const t0 = process.hrtime.bigint();
+  const first = await board.importTasks(project, input);
+  const firstMs = elapsedMs(t0);
+  const t1 = process.hrtime.bigint();
+  const again = await board.importTasks(project, input);
+  const againMs = elapsedMs(t1);
+  if (first.created !== m || again.unchanged !== m) throw new Error(`import: ${JSON.stringify({ first: first.created, again: again.unchanged })}`);
+  return { engine, import_tasks: m, import_per_s: round(m / (firstMs / 1000), 0), reimport_ratio: round(againMs / firstMs, 2) };
+}
+
+/** The export of a project in a process of its own, so that its peak memory is its own. */
+function measureExport(url: string, project: string, format: string): Row {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/scale-export.ts', url, project, format], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) return { export_format: format, export_error: (child.stderr || 'failed').slice(-300) };
+  return JSON.parse(child.stdout.trim().split('\n').pop()!);
+}
+
+async function main() {
+  const machine = await describeMachine('postgres://postgres@127.0.0.1:5432/postgres', PGLITE_VERSION);
+  console.log(JSON.stringify({ machine, load: (await import('node:os')).loadavg() }));
+  const rows: Row[] = [];
+  if (SERVER_SIZES.length) {
+    const database = await serverDatabase();
+    const store = await openBenchStore(database.url, 20);
+    try {
+      for (const n of SERVER_SIZES) {
+        rows.push(await measureSize(store, 'postgres', n, 16));
+        console.log(JSON.stringify(rows.at(-1)));
+      }
+      rows.push(await measureImport(store, 'postgres', Math.min(IMPORT_MAX, Math.max(...SERVER_SIZES))));
+      console.log(JSON.stringify(rows.at(-1)));
+      if (EXPORT) {
+        const biggest = Math.max(...SERVER_SIZES);
+        const { rows: found } = await sql<{ id: string }>`select id from projects where id like ${`scale-postgres-${biggest}-%`}`.execute(store.db);
+        for (const format of ['json', 'md']) {
+          rows.push({ tasks: biggest, ...measureExport(database.url, found[0].id, format) });
+          console.log(JSON.stringify(rows.at(-1)));
+        }
+      }
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  }
+  if (PGLITE_SIZES.length) {
+    const store = await openBenchStore('memory://', 1);
+    try {
+      for (const n of PGLITE_SIZES) {
+        rows.push(await measureSize(store, 'pglite', n, 4));
+        console.log(JSON.stringify(rows.at(-1)));
+      }
+      rows.push(await measureImport(store, 'pglite', Math.min(IMPORT_MAX, Math.max(...PGLITE_SIZES))));
+      console.log(JSON.stringify(rows.at(-1)));
+    } finally {
+      await store.close();
+    }
+  }
+  console.table(rows);
+}
+
+await main();

@@ -1,0 +1,33 @@
+import { sql } from 'kysely';
+import type { Db } from './schema.js';
+
+export type BlockedChain = { root: string; root_status: string; path: string[] };
+
+/**
+ * Up to `limit` chains of pending work that cannot start: each begins at a failed, blocked or
+ * cancelled task (the root) that a pending task depends on, and climbs through pending dependents
+ * (the first by write order at each step, at most `depth` steps). Indexed lookups only: the dead
+ * tasks by status, then one dependents lookup per step; never the whole graph.
+ */
+export async function selectBlockedChains(db: Db, projectId: string, limit: number, depth = 50): Promise<BlockedChain[]> {
+  const { rows } = await sql<BlockedChain>`
+    with recursive roots as (
+      select r.id, r.status, r.seq from tasks r
+      where r.project_id = ${projectId} and r.status in ('failed', 'blocked', 'cancelled') and exists (
+        select 1 from task_dependencies d join tasks t on t.project_id = d.project_id and t.id = d.task_id
+        where d.project_id = r.project_id and d.depends_on = r.id and t.status = 'pending')
+      order by r.seq limit ${limit}
+    ), up (root, id, path) as (
+      select id, id, array[id] from roots
+      union all
+      select up.root, next.id, up.path || next.id from up cross join lateral (
+        select d.task_id as id from task_dependencies d join tasks t on t.project_id = d.project_id and t.id = d.task_id
+        where d.project_id = ${projectId} and d.depends_on = up.id and t.status = 'pending'
+        order by t.seq limit 1) next
+      where cardinality(up.path) <= ${depth}
+    )
+    select distinct on (r.seq) up.root, r.status as root_status, up.path
+    from up join roots r on r.id = up.root
+    order by r.seq, cardinality(up.path) desc`.execute(db);
+  return rows;
+}

@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { selectBlockedChains } from '../src/db/blocked-chains.js';
+import { countCompletedPerHour, selectEvents as selectTaskEvents } from '../src/db/board-queries.js';
+import { deleteOldEvents, selectEvents, selectLastHoldOf, selectLastNote, selectNotes } from '../src/db/events.js';
+import type { Db } from '../src/db/schema.js';
+import { countByStatus } from '../src/db/tasks.js';
+import { readTaskBreakdown } from '../src/tasks/breakdown.js';
+import { TaskBoard } from '../src/tasks/board.js';
+import { EXPORT_FORMATS, exportTracker } from '../src/trackers/export-tracker.js';
+import { engines, newProject, recountMismatches, useTestBoard } from './helpers/engines.js';
+import { countViolations } from './helpers/invariants.js';
+
+// Sizes past the old limits, made in bulk SQL so that the suite stays quick.
+const EXPORTED = 33_000; // more than 32,767: one bind parameter per id once broke here
+const CHAIN = 5_000;
+
+/** n tasks `<prefix>0` … written in one statement; each depends on the one before when `chained`. */
+async function bulkTasks(db: Db, project: string, n: number, options: { prefix?: string; chained?: boolean; status?: string } = {}) {
+  const prefix = options.prefix ?? 'T';
+  await sql`insert into projects (id, name) values (${project}, ${project}) on conflict do nothing`.execute(db);
+  await sql`
+    insert into tasks (project_id, id, description, phase, status, unmet_deps)
+    select ${project}, ${prefix} || i, 'task ' || i, 'P' || (i % 3), ${options.status ?? 'pending'}, case when ${options.chained ?? false} and i > 0 then 1 else 0 end
+    from generate_series(0, ${n - 1}) i`.execute(db);
+  if (options.chained) {
+    await sql`
+      insert into task_dependencies (project_id, task_id, depends_on)
+      select ${project}, ${prefix} || i, ${prefix} || (i - 1) from generate_series(1, ${n - 1}) i`.execute(db);
+  }
+  await sql`analyze tasks, task_dependencies`.execute(db);
+}
+
+describe.each(engines)('boards past the old limits on %s', (engine) => {
+  const ctx = useTestBoard(engine);
+
+  it(`exports ${EXPORTED} tasks in every format, with their links and counts`, async () => {
+    const p = newProject('export');
+    await bulkTasks(ctx.store.db, p, EXPORTED, { chained: true });
+    await sql`insert into task_events (project_id, task_id, kind, note) select ${p}, 'T' || i, 'note', 'n' || i from generate_series(0, 99) i`.execute(ctx.store.db);
+    const snapshot = await ctx.board.snapshot(p);
+    expect(snapshot.tasks).toHaveLength(EXPORTED);
+    expect(snapshot.tasks[EXPORTED - 1]).toMatchObject({ id: `T${EXPORTED - 1}`, dependencies: [`T${EXPORTED - 2}`], blocks: [] });
+    expect(snapshot.tasks[7].notes).toHaveLength(1);
+    for (const format of EXPORT_FORMATS) expect(exportTracker(snapshot, format)).toContain(`T${EXPORTED - 1}`);
+    expect((await ctx.board.readTaskBreakdown(p)).total_tasks).toBe(EXPORTED);
+    expect(await countViolations(ctx.store, p)).toEqual([]);
+  });
+
+  it('explains an empty claim on a large blocked board with a few chains and the counts', async () => {
+    const p = newProject('blocked');
+    await bulkTasks(ctx.store.db, p, CHAIN, { chained: true });
+    // 30 more dead ends, each with a pending task behind it.
+    await bulkTasks(ctx.store.db, p, 30, { prefix: 'F', status: 'failed' });
+    await bulkTasks(ctx.store.db, p, 30, { prefix: 'W' });
+    await sql`insert into task_dependencies (project_id, task_id, depends_on) select ${p}, 'W' || i, 'F' || i from generate_series(0, 29) i`.execute(ctx.store.db);
+    await sql`update tasks set unmet_deps = 1 where project_id = ${p} and id like 'W%'`.execute(ctx.store.db);
+    await sql`update tasks set status = 'cancelled' where project_id = ${p} and id = 'T0'`.execute(ctx.store.db);
+    const r = await ctx.board.nextTask(p, { agent: 'w' });
+    expect(r).toMatchObject({ task: null, reason: 'blocked' });
+    expect(r.message).toMatch(new RegExp(`deadlock: ${CHAIN - 1 + 30} pending`));
+    expect(r.blocked_chains).toHaveLength(5);
+    // The chain from the top of the long line is cut at 50 steps, and ends at its dead end.
+    expect(r.blocked_chains![0]).toMatch(/^T50 → T49 → .* → T1 → T0 \(cancelled\)$/);
+    expect(r.blocked_chains![1]).toBe('W0 → F0 (failed)');
+    expect(r.counts).toMatchObject({ total: CHAIN + 60, pending: CHAIN - 1 + 30, failed: 30, cancelled: 1, ready: 0 });
+  });
+
+  it(`refuses a cycle across a chain of ${CHAIN} tasks, from update_task and write_task_list, and writes nothing`, async () => {
+    const p = newProject('cycle');
+    await bulkTasks(ctx.store.db, p, CHAIN, { chained: true });
+    const last = `T${CHAIN - 1}`;
+    await expect(ctx.board.updateTask(p, { task_id: 'T0', dependencies: [last] })).rejects.toMatchObject({ code: 'dependency_cycle' });
+    const cycle = await ctx.board.updateTask(p, { task_id: 'T0', dependencies: [last] }).catch((e: Error) => e.message);
+    expect(cycle).toMatch(new RegExp(`T0 → ${last} → T${CHAIN - 2} → .* → T1 → T0`));
+    await expect(ctx.board.writeTaskList(p, { tasks: [{ id: 'T0', description: 'again', dependencies: ['X'] }, { id: 'X', description: 'new', dependencies: [last] }] }))
+      .rejects.toMatchObject({ code: 'dependency_cycle' });
+    expect((await ctx.board.snapshot(p, ['T0'])).tasks[0]).toMatchObject({ description: 'task 0', dependencies: [] });
+    expect((await ctx.board.readTaskBreakdown(p)).total_tasks).toBe(CHAIN);
+    // Without a cycle: one new task at the end of the line, and an existing task rewired, both accepted.
+    const written = await ctx.board.writeTaskList(p, { tasks: [{ id: 'END', description: 'end', dependencies: [last] }] });
+    expect(written).toMatchObject({ created: 1, total_tasks: CHAIN + 1 });
+    await ctx.board.updateTask(p, { task_id: 'T2', dependencies: ['T0'] });
+    expect(await recountMismatches(ctx.store, p)).toEqual([]);
+    expect(await countViolations(ctx.store, p)).toEqual([]);
+  });
+
+  it('plans every query it runs on task_events (and the hot task reads) on an index', async () => {
+    const p = newProject('index');
+    await bulkTasks(ctx.store.db, p, 2000, { chained: true });
+    await sql`
+      insert into task_events (project_id, task_id, kind, to_status, note, actor, at)
+      select ${p}, 'T' || (i % 2000), case when i % 3 = 0 then 'note' else 'status' end, case when i % 3 = 1 then 'completed' end,
+        case when i % 3 = 0 then 'n' end, 'w', now() - make_interval(mins => i)
+      from generate_series(0, 19999) i`.execute(ctx.store.db);
+    await sql`analyze task_events, tasks, task_dependencies`.execute(ctx.store.db);
+    const seqScans = await ctx.store.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      await selectNotes(trx, p, ['T1', 'T2']);
+      await selectLastNote(trx, p, 'T3');
+      await selectLastHoldOf(trx, p, 'T4', 'w');
+      await selectEvents(trx, p);
+      await selectEvents(trx, p, ['T5']);
+      await selectTaskEvents(trx, p, 'T6', 50, 0);
+      await countCompletedPerHour(trx, p, 24);
+      await deleteOldEvents(trx, 10, 100);
+      await countByStatus(trx, p);
+      await selectBlockedChains(trx, p, 5);
+      await readTaskBreakdown(trx, p, {});
+      await readTaskBreakdown(trx, p, { status: 'ready' });
+      const { rows } = await sql<{ relname: string; seq_scan: number }>`
+        select relname, seq_scan::int from pg_stat_xact_user_tables
+        where relname in ('task_events', 'tasks', 'task_dependencies', 'task_counts') and seq_scan > 0`.execute(trx);
+      return rows;
+    });
+    expect(seqScans).toEqual([]);
+  });
+
+  it('deletes events older than TASKLANE_EVENT_RETENTION_DAYS, keeping notes and recent events', async () => {
+    const p = newProject('retention');
+    await bulkTasks(ctx.store.db, p, 3);
+    await sql`
+      insert into task_events (project_id, task_id, kind, to_status, note, at) values
+        (${p}, 'T0', 'status', 'in_progress', null, now() - interval '40 days'),
+        (${p}, 'T0', 'note', null, 'keep me', now() - interval '40 days'),
+        (${p}, 'T1', 'status', 'completed', null, now() - interval '10 days')`.execute(ctx.store.db);
+    const count = async () => (await sql<{ n: number }>`select count(*)::int as n from task_events where project_id = ${p}`.execute(ctx.store.db)).rows[0].n;
+    expect(await new TaskBoard(ctx.store.db, { leaseSeconds: 60 }).pruneEvents()).toBe(0);
+    expect(await count()).toBe(3);
+    const board = new TaskBoard(ctx.store.db, { leaseSeconds: 60, eventRetentionDays: 30 });
+    expect(await board.pruneEvents()).toBeGreaterThanOrEqual(1);
+    const left = await sql<{ task_id: string; note: string | null }>`select task_id, note from task_events where project_id = ${p} order by id`.execute(ctx.store.db);
+    expect(left.rows).toEqual([{ task_id: 'T0', note: 'keep me' }, { task_id: 'T1', note: null }]);
+  });
+});
