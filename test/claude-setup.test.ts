@@ -190,7 +190,14 @@ describe('the command init writes, by how Tasklane was installed', () => {
     const PATH = `${path.join(home, 'prefix/bin')}${path.delimiter}/usr/bin`;
     expect(thisServerEntry(global, { PATH }, '/n/node')).toMatchObject({ command: 'tasklane', args: [], how: 'global' });
     expect(thisServerEntry(global, { PATH: '/usr/bin' }, '/n/node')).toMatchObject({ command: 'npx', args: ['tasklane'], how: 'local' });
-    expect(thisServerEntry('/home/u/.npm/_npx/1a2b/node_modules/tasklane/dist/src/cli.js', { PATH }, '/n/node')).toMatchObject({ command: 'npx', args: ['-y', 'tasklane'], how: 'npx' });
+    // npx puts its cache's bin on PATH while it runs: that one is gone afterwards.
+    const fetched = path.join(home, '.npm/_npx/1a2b/node_modules/tasklane/dist/src/cli.js');
+    fs.mkdirSync(path.dirname(fetched), { recursive: true });
+    fs.writeFileSync(fetched, '');
+    fs.mkdirSync(path.join(home, '.npm/_npx/1a2b/node_modules/.bin'));
+    fs.symlinkSync(fetched, path.join(home, '.npm/_npx/1a2b/node_modules/.bin/tasklane'));
+    const npxPath = `${path.join(home, '.npm/_npx/1a2b/node_modules/.bin')}${path.delimiter}${PATH}`;
+    expect(thisServerEntry(fetched, { PATH: npxPath }, '/n/node')).toMatchObject({ command: 'npx', args: ['-y', 'tasklane'], how: 'npx' });
     expect(thisServerEntry(CLI, { PATH }, '/n/node')).toEqual({ command: '/n/node', args: [fs.realpathSync(CLI)], how: 'clone' });
   });
 });

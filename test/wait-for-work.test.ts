@@ -3,6 +3,7 @@ import { openStore, type Store } from '../src/db/open.js';
 import { TaskBoard } from '../src/tasks/board.js';
 import { engines, newProject, openTestStore } from './helpers/engines.js';
 import { preparedFolder, stopBoardHost } from './helpers/folders.js';
+import { connectHttp, startHttpServer } from './helpers/http-client.js';
 import { connectStdio, text } from './helpers/stdio-client.js';
 
 // The safety re-check is pushed beyond every wait here: a wait that ends early with a task was woken by a change.
@@ -90,6 +91,27 @@ describe.each(engines)('get_next_task wait_seconds on %s', (engine) => {
   });
 });
 
+describe('get_next_task wait_seconds over HTTP', () => {
+  it('waits longer than TASKLANE_HTTP_REQUEST_TIMEOUT_SECONDS (a limit on sending the request, not on the answer)', async () => {
+    const store = await openTestStore('pglite');
+    const { server, url } = await startHttpServer(store, { requestTimeoutSeconds: 2 });
+    const [a, b] = [await connectHttp(url, { name: 'agent-a' }), await connectHttp(url, { name: 'agent-b' })];
+    try {
+      await a.call('write_task_list', { tasks: [{ id: 'T1', description: 'schema' }, { id: 'T2', description: 'api', dependencies: ['T1'] }] });
+      expect((await a.call('get_next_task', {})).structuredContent).toMatchObject({ task: { id: 'T1' } });
+      const waiting = b.call('get_next_task', { wait_seconds: 20 });
+      await sleep(3500);
+      await a.call('mark_task_status', { task_id: 'T1', status: 'completed', result: 'ok' });
+      expect((await waiting).structuredContent).toMatchObject({ claimed: true, task: { id: 'T2', assignee: 'agent-b' } });
+    } finally {
+      await a.close();
+      await b.close();
+      await server.close();
+      await store.close();
+    }
+  });
+});
+
 describe.runIf(engines.includes('postgres'))('get_next_task wait_seconds across replicas on Postgres', () => {
   let one: Store;
   let two: Store;
@@ -134,14 +156,20 @@ describe('get_next_task wait_seconds through the board host (stdio bins)', () =>
     stopBoardHost(folder);
     remove();
   });
+  /** An agent's tasklane over stdio on the shared folder (through its board host). */
+  const connect = async (name: string, project: string) => {
+    const s = await connectStdio({ TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: project }, name);
+    sessions.push(s);
+    return s;
+  };
+  /** A task's row as the board reads it, and the board's text for a failure message. */
+  const taskRow = async (s: Awaited<ReturnType<typeof connectStdio>>, id: string) => {
+    const board = await s.call('read_task_breakdown', {});
+    return { row: (board.structuredContent as { tasks: Array<{ id: string; status: string; attempts: number }> }).tasks.find((t) => t.id === id), text: text(board) };
+  };
 
   it('wakes one agent when another completes the task it waits on, and a cancelled wait claims nothing', async () => {
-    const connect = async (name: string) => {
-      const s = await connectStdio({ TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'wait-host' }, name);
-      sessions.push(s);
-      return s;
-    };
-    const [a, b] = [await connect('agent-a'), await connect('agent-b')];
+    const [a, b] = [await connect('agent-a', 'wait-host'), await connect('agent-b', 'wait-host')];
     await a.call('write_task_list', { tasks: [
       { id: 'T1', description: 'schema' },
       { id: 'T2', description: 'api', dependencies: ['T1'] },
@@ -164,8 +192,22 @@ describe('get_next_task wait_seconds through the board host (stdio bins)', () =>
     await sleep(500);
     await b.call('mark_task_status', { task_id: 'T2', status: 'completed', result: 'ok' });
     await sleep(500);
-    const board = await a.call('read_task_breakdown', {});
-    const t3 = (board.structuredContent as { tasks: Array<{ id: string; status: string; attempts: number }> }).tasks.find((t) => t.id === 'T3');
-    expect(t3, text(board)).toMatchObject({ status: 'pending', attempts: 0 });
+    const t3 = await taskRow(a, 'T3');
+    expect(t3.row, t3.text).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
+  it('claims nothing for an agent whose process ends while it waits', async () => {
+    const [a, b] = [await connect('agent-a', 'wait-host-gone'), await connect('agent-b', 'wait-host-gone')];
+    await a.call('write_task_list', { tasks: [{ id: 'T1', description: 'schema' }, { id: 'T2', description: 'api', dependencies: ['T1'] }] });
+    expect((await a.call('get_next_task', {})).structuredContent).toMatchObject({ task: { id: 'T1' } });
+    const waiting = b.call('get_next_task', { wait_seconds: 60 }).catch(() => undefined);
+    await sleep(500);
+    await b.close(); // the client stops its tasklane: the relay's connection to the host goes away
+    await waiting;
+    await sleep(1000);
+    await a.call('mark_task_status', { task_id: 'T1', status: 'completed', result: 'ok' });
+    await sleep(1000);
+    const t2 = await taskRow(a, 'T2');
+    expect(t2.row, t2.text).toMatchObject({ status: 'pending', attempts: 0 });
   });
 });

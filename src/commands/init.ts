@@ -45,7 +45,8 @@ export async function run(cmd: ParsedCommand): Promise<number> {
   process.stdout.write(report(changes, dryRun));
   if (!dryRun) {
     process.stdout.write(
-      'Next: start Claude Code here (claude); /tasklane-plan <PRD or tracker file> plans the work, /tasklane-work [n] works it with n workers, /tasklane-board shows it.\n',
+      'Next: start Claude Code here (claude) and trust this folder when it asks (tasklane is approved once you do);\n' +
+        '/tasklane-plan <PRD or tracker file> plans the work, /tasklane-work [n] works it with n workers, /tasklane-board shows it.\n',
     );
   }
   return 0;

@@ -30,5 +30,9 @@ export async function serveMcpSession(socket: net.Socket, head: Buffer, client: 
     socket.destroy();
   };
   transport.onerror = (err) => deps.log.debug({ err: err.message }, 'session socket');
+  // A relay ends its side only once every answer has come back (relay.ts), so an end with calls still in
+  // flight means the agent's tasklane is gone: nobody can read their answers, and they are cancelled (a
+  // get_next_task waiting for work then claims nothing).
+  socket.once('end', () => void server.close().catch(() => {}));
   await server.connect(transport);
 }

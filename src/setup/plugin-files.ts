@@ -19,12 +19,13 @@ export function pluginFiles(): Array<{ path: string; text: string }> {
       text: json({
         name: 'tasklane',
         owner: { name: 'Tasklane' },
+        description: 'Tasklane for Claude Code: a shared task board, orchestrator and worker subagents, slash commands.',
         plugins: [{ name: 'tasklane', source: `./${PLUGIN_DIR}`, description: DESCRIPTION, version: VERSION }],
       }),
     },
     {
       path: `${PLUGIN_DIR}/.claude-plugin/plugin.json`,
-      text: json({ name: 'tasklane', version: VERSION, description: DESCRIPTION, license: 'MIT', keywords: ['tasks', 'mcp', 'agents', 'orchestration'] }),
+      text: json({ name: 'tasklane', version: VERSION, description: DESCRIPTION, author: { name: 'Tasklane' }, license: 'MIT', keywords: ['tasks', 'mcp', 'agents', 'orchestration'] }),
     },
     { path: `${PLUGIN_DIR}/.mcp.json`, text: json({ mcpServers: { tasklane: { command: 'npx', args: ['-y', 'tasklane'] } } }) },
     ...claudeCodeFiles(PLUGIN_FLAVOUR).map((f) => ({ path: `${PLUGIN_DIR}/${f.path}`, text: f.text })),

@@ -29,9 +29,10 @@ function tasklaneOnPath(env: NodeJS.ProcessEnv): string[] {
  */
 export function thisServerEntry(cli = process.argv[1], env: NodeJS.ProcessEnv = process.env, node = process.execPath): ServerEntry {
   const bin = real(cli) ?? path.resolve(cli);
-  if (tasklaneOnPath(env).includes(bin)) return { command: 'tasklane', args: [], how: 'global' };
   const parts = bin.split(/[\\/]/);
+  // First: npx puts its own cache's bin on PATH while it runs.
   if (parts.includes('_npx')) return { command: 'npx', args: ['-y', 'tasklane'], how: 'npx' };
+  if (tasklaneOnPath(env).includes(bin)) return { command: 'tasklane', args: [], how: 'global' };
   const packageAt = parts.lastIndexOf('node_modules');
   if (packageAt >= 0 && parts[packageAt + 1] === 'tasklane') return { command: 'npx', args: ['tasklane'], how: 'local' };
   return { command: node, args: [bin], how: 'clone' };

@@ -3,7 +3,8 @@ import { deleteOldEvents } from '../db/events.js';
 import { notifyChange } from '../db/notify.js';
 import { lockProject, type ProjectLockMode } from '../db/project-lock.js';
 import type { Database } from '../db/schema.js';
-import { inTransaction } from '../db/transaction.js';
+import { peekNextTask } from '../db/claim-next-task.js';
+import { inTransaction, retrying } from '../db/transaction.js';
 import { addNote } from './add-note.js';
 import { agentsView } from './agents-view.js';
 import { boardSnapshot } from './board-snapshot.js';
@@ -115,10 +116,13 @@ export class TaskBoard {
   async nextTask(project: string, input: Omit<NextTaskInput, 'project'> = {}, signal?: AbortSignal): Promise<NextTaskResult> {
     const seconds = input.wait_seconds ?? 0;
     if (seconds <= 0) return this.lookForTask(project, input);
-    const result = await untilDone(this.changes, project, { seconds, signal, recheckMs: this.options.waitRecheckMs }, async () => {
+    const filter = { phase: input.phase, module: input.module, tags: input.tags, skipDependencies: input.skip_dependencies };
+    const look = async () => {
       const r = await this.lookForTask(project, input);
       return { done: r.task !== null || !(r.reason === 'waiting' || r.reason === 'empty'), value: r };
-    });
+    };
+    const probe = async () => (await retrying(() => peekNextTask(this.db, project, filter), 'undone')) !== undefined;
+    const result = await untilDone(this.changes, project, { seconds, signal, recheckMs: this.options.waitRecheckMs }, look, probe);
     if (signal?.aborted && result.claimed && result.task) {
       await this.markTaskStatus(project, { task_id: result.task.id, status: 'pending', agent: input.agent, notes: 'get_next_task was cancelled: claim put back' });
       return { ...result, task: null, claimed: false, message: 'cancelled; nothing claimed' };

@@ -15,12 +15,21 @@ const RECHECK_MS = 5_000;
 export type WaitOptions = { seconds: number; signal?: AbortSignal; recheckMs?: number };
 
 /**
- * Runs `look` until it says `done`, again after each change to the project (in-process events; on
- * Postgres also other replicas' changes via LISTEN/NOTIFY, which the feed starts with its first
- * subscriber), until the deadline or the signal. Nothing is held between looks: no transaction, no
- * pooled connection. Subscribes before the first look, so a change committed meanwhile is not missed.
+ * Runs `look` until it says `done`, again after changes to the project (in-process events; on Postgres
+ * also other replicas' changes via LISTEN/NOTIFY, which the feed starts with its first subscriber), until
+ * the deadline or the signal. A change first costs a `probe` (is anything ready for this caller? one
+ * indexed read), and the full `look` (a claim, or the explanation of why there is none) runs only when it
+ * says yes, on each re-check and at the deadline: many waiting workers do not each explain the board on
+ * every change. Nothing is held in between: no transaction, no pooled connection. Subscribes before the
+ * first look, so a change committed meanwhile is not missed.
  */
-export async function untilDone<T>(feed: ChangeFeed, project: string, options: WaitOptions, look: () => Promise<{ done: boolean; value: T }>): Promise<T> {
+export async function untilDone<T>(
+  feed: ChangeFeed,
+  project: string,
+  options: WaitOptions,
+  look: () => Promise<{ done: boolean; value: T }>,
+  probe: () => Promise<boolean>,
+): Promise<T> {
   const deadline = Date.now() + options.seconds * 1000;
   const { signal } = options;
   let changed = false;
@@ -32,12 +41,15 @@ export async function untilDone<T>(feed: ChangeFeed, project: string, options: W
   });
   try {
     await feed.listening();
+    let outcome = await look();
     for (;;) {
-      changed = false;
-      const outcome = await look();
       if (outcome.done || signal?.aborted || Date.now() >= deadline) return outcome.value;
       if (!changed) await sleep(Math.min(deadline - Date.now(), options.recheckMs ?? RECHECK_MS), signal, (w) => (wake = w));
       if (signal?.aborted) return outcome.value;
+      const woken = changed;
+      changed = false;
+      if (woken && Date.now() < deadline && !(await probe())) continue;
+      outcome = await look();
     }
   } finally {
     unsubscribe();
