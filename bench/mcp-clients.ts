@@ -11,7 +11,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 /** Makes one connected MCP client per agent: the seam every transport plugs into. */
 export type McpClientFactory = (agent: string) => Promise<Client>;
 
-export const CLI = path.resolve(import.meta.dirname, '../dist/src/cli.js');
+/** The bin under test; TASKLANE_BENCH_CLI points at another build (an earlier commit's dist, to compare). */
+export const CLI = process.env.TASKLANE_BENCH_CLI ?? path.resolve(import.meta.dirname, '../dist/src/cli.js');
 
 /** Each agent gets its own tasklane process over stdio, as an agent's MCP host would start it. */
 export function stdioClients(databaseUrl: string, project: string): McpClientFactory {
@@ -47,10 +48,10 @@ export type HttpServer = {
 };
 
 /** Starts the real bin as `tasklane serve --http` on a free loopback port and waits until it is ready. */
-export async function startHttpServer(databaseUrl: string, project: string): Promise<HttpServer> {
+export async function startHttpServer(databaseUrl: string, project: string, nodeArgs: string[] = []): Promise<HttpServer> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
-  const child = spawn(process.execPath, [CLI, 'serve', '--http', '--port', String(port)], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--http', '--port', String(port)], {
     env: {
       ...(process.env as Record<string, string>),
       TASKLANE_DATABASE_URL: databaseUrl, TASKLANE_PROJECT: project, TASKLANE_HTTP_TOKEN: token, TASKLANE_LOG_LEVEL: 'warn',
@@ -80,7 +81,7 @@ export async function startHttpServer(databaseUrl: string, project: string): Pro
 }
 
 /** utime + stime of a process from /proc/<pid>/stat, in ms (at Linux's usual 100 clock ticks a second). */
-function processCpuMs(pid: number | undefined): number | undefined {
+export function processCpuMs(pid: number | undefined): number | undefined {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;

@@ -24,6 +24,8 @@ export async function benchMcp(
     // Warm-up cycles run first, unmeasured: the servers' code is cold until then. The CPU figures include them.
     const [server0, clients0] = [serverCpuMs?.(), process.cpuUsage()];
     const r = await runRound(team.cycle, agents, options.warmup, options.mcpCycles);
+    // get_next_task alone, after the warm-up (the first calls of each agent are left out with it).
+    const nextCalls = team.nextMs.slice(options.warmup);
     const clients = process.cpuUsage(clients0);
     const server1 = serverCpuMs?.();
     const perCycle = (ms: number) => round(ms / (options.warmup + r.cycles), 2);
@@ -32,10 +34,12 @@ export async function benchMcp(
       : {};
     const cell = {
       transport, engine, size, workers: agents, cycles: r.cycles, seconds: round(r.seconds, 3),
-      cycles_per_s: round(r.cycles / r.seconds, 1), latency: summarise(r.latenciesMs), rounds: 1, empty_claims: r.emptyClaims, ...cpu,
+      cycles_per_s: round(r.cycles / r.seconds, 1), latency: summarise(r.latenciesMs), get_next_task: summarise(nextCalls), rounds: 1, empty_claims: r.emptyClaims, ...cpu,
     };
     results.mcp.push(cell);
-    log(`mcp ${transport} ${engine} ×${agents}: ${cell.cycles_per_s}/s p50 ${cell.latency.p50_ms} ms p99 ${cell.latency.p99_ms} ms`);
+    const spent = cell.cpu_ms_per_cycle;
+    const cpuLine = spent ? `; CPU a cycle: server ${spent.server} ms, clients ${spent.clients} ms` : '';
+    log(`mcp ${transport} ${engine} ×${agents}: ${cell.cycles_per_s}/s p50 ${cell.latency.p50_ms} ms p99 ${cell.latency.p99_ms} ms; get_next_task p50 ${cell.get_next_task.p50_ms} ms p99 ${cell.get_next_task.p99_ms} ms${cpuLine}`);
   } finally {
     await team.close();
   }

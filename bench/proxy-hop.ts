@@ -2,15 +2,17 @@
 // shared, so absolute times move): one agent's take-and-finish cycles through the host vs the folder
 // opened by the agent's own tasklane; the hop's added p50 a call; 3 and 8 agents through the host vs the
 // same agents over HTTP on one `serve --http` process; warm start (host running) to initialize +
-// tools/list vs a bare SDK stdio server; `tasklane --help` vs `node -e 0`.
-// Run: npm run bench:proxy [-- cycles crowd-rounds]
+// tools/list vs a bare SDK stdio server; `tasklane --help` vs `node -e 0`; one agent on Taskmaster's own
+// MCP server over stdio (next_task, set in-progress, set done), when task-master-ai is installed in /tmp/tm.
+// Run: npm run bench:proxy [-- cycles crowd-rounds] (0 crowd rounds: the single agents and starts only)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CLI, httpClients, startHttpServer } from './mcp-clients.js';
+import { CLI, httpClients, processCpuMs, startHttpServer } from './mcp-clients.js';
+import { taskmasterAgent, taskmasterMcpServer } from './taskmaster-mcp.js';
 import { elapsedMs, round, summarise } from './stats.js';
 
 const CYCLES = Number(process.argv[2] ?? 300);
@@ -23,11 +25,22 @@ const BARE = path.resolve(import.meta.dirname, 'bare-sdk-server.mjs');
 const BARE_PIPE = path.resolve(import.meta.dirname, 'bare-pipe.mjs');
 const baseEnv = { ...(process.env as Record<string, string>), HOME: root, TASKLANE_DATABASE_URL: folder, TASKLANE_LOG_LEVEL: 'warn', TASKLANE_BOARD_HOST_IDLE_SECONDS: '30' };
 
+const pids = new WeakMap<Client, number>();
 async function stdioClient(name: string, command: string, args: string[], env: Record<string, string> = baseEnv): Promise<Client> {
   const client = new Client({ name, version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command, args, env, stderr: 'ignore' }));
+  const transport = new StdioClientTransport({ command, args, env, stderr: 'ignore' });
+  await client.connect(transport);
+  if (transport.pid) pids.set(client, transport.pid);
   return client;
 }
+
+/** The board host's pid, from `tasklane host status`. */
+function hostPid(): number | undefined {
+  const out = spawnSync(process.execPath, [CLI, 'host', 'status'], { env: baseEnv, encoding: 'utf8' }).stdout;
+  const pid = /pid\s+(\d+)/.exec(out)?.[1];
+  return pid ? Number(pid) : undefined;
+}
+const cpuMsOf = (processes: number[]) => processes.reduce((sum, pid) => sum + (processCpuMs(pid) ?? NaN), 0);
 const agent = (name: string, project: string, boardHost: boolean, database = folder) =>
   stdioClient(name, process.execPath, [CLI], { ...baseEnv, TASKLANE_DATABASE_URL: database, TASKLANE_PROJECT: project, TASKLANE_BOARD_HOST: boardHost ? 'on' : 'off' });
 
@@ -51,49 +64,60 @@ async function cycle(c: Client, name: string, calls?: number[]): Promise<boolean
   return true;
 }
 
-type Path = 'host' | 'direct' | 'pipe';
-const PATHS: Path[] = ['host', 'direct', 'pipe'];
+type Path = 'host' | 'direct' | 'pipe' | 'taskmaster';
+const taskmaster = taskmasterMcpServer();
+const PATHS: Path[] = taskmaster ? ['host', 'direct', 'pipe', 'taskmaster'] : ['host', 'direct', 'pipe'];
 const BLOCK = 10;
+/** An agent, and the processes that serve it (their CPU time is counted per cycle). */
+type SoloAgent = { cycle(calls?: number[]): Promise<boolean>; client: Client; pids: number[] };
 
 /**
  * One agent on each path at once, each on its own 1,000-task board: through the host, on its own folder
- * (a second folder, which the host does not hold), and through a bare node pipe to the host (the floor of
- * any relay). They take turns in blocks of 10 cycles, in rotating order, so that each meets the same load
- * of the shared machine.
+ * (a second folder, which the host does not hold), through a bare node pipe to the host (the floor of
+ * any relay), and on Taskmaster's own MCP server over stdio when task-master-ai is installed. They take
+ * turns in blocks of 10 cycles, in rotating order, so that each meets the same load of the shared machine.
  */
 async function solos() {
   const own = path.join(root, 'own');
-  const agents: Record<Path, Client> = {
-    direct: await agent('solo', 'solo-direct', false, own),
-    host: await agent('solo', 'solo-host', true),
-    pipe: await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
-      JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]),
-  };
-  const stats = Object.fromEntries(PATHS.map((p) => [p, { ms: 0, cycles: 0, calls: [] as number[], pings: [] as number[] }])) as Record<Path, { ms: number; cycles: number; calls: number[]; pings: number[] }>;
+  const tasklane = (client: Client, host?: number): SoloAgent => ({
+    client, cycle: (calls) => cycle(client, 'solo', calls), pids: [pids.get(client)!, ...(host ? [host] : [])],
+  });
+  const direct = await agent('solo', 'solo-direct', false, own);
+  const viaHost = await agent('solo', 'solo-host', true);
+  const host = hostPid();
+  const agents = {
+    direct: tasklane(direct),
+    host: tasklane(viaHost, host),
+    pipe: tasklane(await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
+      JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]), host),
+    ...(taskmaster ? { taskmaster: await taskmasterAgent(fs.mkdtempSync(path.join(root, 'tm-')), BOARD, baseEnv) } : {}),
+  } as Record<Path, SoloAgent>;
+  const stats = Object.fromEntries(PATHS.map((p) => [p, { ms: 0, cpuMs: 0, cycles: 0, calls: [] as number[], pings: [] as number[] }])) as Record<Path, { ms: number; cpuMs: number; cycles: number; calls: number[]; pings: number[] }>;
   for (const p of PATHS) {
-    await writeBoard(agents[p]);
-    for (let i = 0; i < 20; i++) await cycle(agents[p], 'solo');
+    if (p !== 'taskmaster') await writeBoard(agents[p].client);
+    for (let i = 0; i < 20; i++) await agents[p].cycle();
   }
   for (let b = 0; b < CYCLES / BLOCK; b++) {
-    for (const p of [...PATHS.slice(b % 3), ...PATHS.slice(0, b % 3)]) {
+    for (const p of [...PATHS.slice(b % PATHS.length), ...PATHS.slice(0, b % PATHS.length)]) {
       const s = stats[p];
+      const cpu = cpuMsOf(agents[p].pids);
       const start = process.hrtime.bigint();
-      for (let i = 0; i < BLOCK; i++) await cycle(agents[p], 'solo', s.calls);
+      for (let i = 0; i < BLOCK; i++) await agents[p].cycle(s.calls);
       s.ms += elapsedMs(start);
+      s.cpuMs += cpuMsOf(agents[p].pids) - cpu;
       s.cycles += BLOCK;
       // The hop alone: a ping is answered by the MCP server without the database.
       for (let i = 0; i < BLOCK; i++) {
         const t = process.hrtime.bigint();
-        await agents[p].ping();
+        await agents[p].client.ping();
         s.pings.push(elapsedMs(t));
       }
     }
   }
-  await Promise.all(PATHS.map((p) => agents[p].close()));
-  return Object.fromEntries(PATHS.map((p) => [p, { perSecond: stats[p].cycles / (stats[p].ms / 1000), call: summarise(stats[p].calls), ping: summarise(stats[p].pings) }])) as Record<
-    Path,
-    { perSecond: number; call: ReturnType<typeof summarise>; ping: ReturnType<typeof summarise> }
-  >;
+  await Promise.all(PATHS.map((p) => agents[p].client.close()));
+  return Object.fromEntries(PATHS.map((p) => [p, {
+    perSecond: stats[p].cycles / (stats[p].ms / 1000), cpuMs: stats[p].cpuMs / stats[p].cycles, call: summarise(stats[p].calls), ping: summarise(stats[p].pings),
+  }])) as Record<Path, { perSecond: number; cpuMs: number; call: ReturnType<typeof summarise>; ping: ReturnType<typeof summarise> }>;
 }
 
 async function crowd(clients: Client[]) {
@@ -171,14 +195,23 @@ try {
   const nodeOnly = runs(['-e', '0']);
   stopHost();
 
-  const { host, direct, pipe } = solo;
+  const { host, direct, pipe, taskmaster: tm } = solo;
   console.log(`board host bench: ${BOARD}-task boards, ${CYCLES} cycles a path in turns of ${BLOCK}, crowds ${ROUNDS} round(s), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
   line('one agent, cycles/s: host vs own folder', `${round(host.perSecond, 1)} vs ${round(direct.perSecond, 1)} = ${round(host.perSecond / direct.perSecond)}×`, 'target ≥ 0.9×');
+  if (tm) {
+    line(`one agent, cycles/s: host vs Taskmaster ${taskmaster!.version} MCP (stdio)`, `${round(host.perSecond, 1)} vs ${round(tm.perSecond, 1)} = ${round(host.perSecond / tm.perSecond, 1)}×`, 'target ≥ 10×');
+    line('  own folder vs Taskmaster MCP', `${round(direct.perSecond / tm.perSecond, 1)}×; Taskmaster call p50 / p99 ${tm.call.p50_ms} / ${tm.call.p99_ms} ms`, '');
+    line('server CPU per cycle: host (relay + host) / own folder / Taskmaster', `${round(host.cpuMs)} / ${round(direct.cpuMs)} / ${round(tm.cpuMs)} ms`, '');
+    line('  Taskmaster\'s CPU per cycle against the host path\'s, own folder\'s', `${round(tm.cpuMs / host.cpuMs, 1)}×, ${round(tm.cpuMs / direct.cpuMs, 1)}×`, '');
+  } else {
+    line('server CPU per cycle: host (relay + host) / own folder', `${round(host.cpuMs)} / ${round(direct.cpuMs)} ms`, '');
+    line('Taskmaster MCP: not installed', `npm install --prefix /tmp/tm task-master-ai@0.43.1`, '');
+  }
   line('a tool call, p50 / p99: host', `${host.call.p50_ms} / ${host.call.p99_ms} ms`, '');
   line('a tool call, p50 / p99: own folder', `${direct.call.p50_ms} / ${direct.call.p99_ms} ms`, '');
   line('the hop: a ping, p50: host vs own folder', `${host.ping.p50_ms} ms vs ${direct.ping.p50_ms} ms: +${round(host.ping.p50_ms - direct.ping.p50_ms)} ms`, 'target ≤ 0.3 ms');
   line('the floor of any relay: a bare node pipe to the host', `ping +${round(pipe.ping.p50_ms - direct.ping.p50_ms)} ms; ${round(pipe.perSecond, 1)} cycles/s = ${round(pipe.perSecond / direct.perSecond)}×`, '');
-  for (const agents of [3, 8]) {
+  for (const agents of ROUNDS > 0 ? [3, 8] : []) {
     const viaHost = median(crowds[`host-${agents}`]);
     const viaHttp = median(crowds[`http-${agents}`]);
     line(`${agents} agents, cycles/s: host vs one serve --http`, `${round(viaHost, 1)} vs ${round(viaHttp, 1)} = ${round(viaHost / viaHttp)}×`, 'target ≥ 0.9×');

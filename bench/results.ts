@@ -1,3 +1,4 @@
+import type { Latency } from './stats.js';
 import type { CellResult } from './rounds.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
@@ -13,7 +14,7 @@ export type BenchResults = {
   engine: Cell[];
   pgbench: Cell[];
   /** cpu_ms_per_cycle (HTTP): what the server process and the bench's clients spent, warm-up included. */
-  mcp: Array<Cell & { transport: string; cpu_ms_per_cycle?: { server: number; clients: number } }>;
+  mcp: Array<Cell & { transport: string; get_next_task?: Latency; cpu_ms_per_cycle?: { server: number; clients: number } }>;
   taskmaster: Array<Cell & { implementation: string }>;
   ratios: Record<string, number | null>;
   notes: string[];

@@ -5,6 +5,7 @@ import * as m0003 from './0003_task_heartbeat.js';
 import * as m0004 from './0004_lessons_gin_direct.js';
 import * as m0005 from './0005_shift_dependents.js';
 import * as m0006 from './0006_scale.js';
+import * as m0007 from './0007_credentials.js';
 
 /** Every migration, in order. Numbered and append-only: never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_lessons_gin_direct': m0004,
   '0005_shift_dependents': m0005,
   '0006_scale': m0006,
+  '0007_credentials': m0007,
 };

@@ -1,3 +1,4 @@
+import { TokenBook } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { HeldLock } from './db/folder-lock.js';
@@ -17,6 +18,8 @@ export type App = {
   store: Store;
   board: TaskBoard;
   lessons: LessonBook;
+  /** Named HTTP tokens (src/auth/). */
+  tokens: TokenBook;
   /** Present when lessons are embedded (vector extension and a provider). */
   embeddingWorker: EmbeddingWorker | null;
   log: Logger;
@@ -39,6 +42,7 @@ export type StartOptions = {
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   // Without background work the process is a one-shot command.
   const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax, prepared: config.pgPrepared, role: options.role, lock: options.lock, quickStart: !options.background });
+  if (store.created) log.info({ database: store.location }, store.created);
   try {
     const onReconciled = (note: string) => log.info(note);
     const applied = await migrateToLatest(store.db, { embedModel: config.embeddings?.model, onReconciled });
@@ -88,6 +92,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     store,
     board,
     lessons,
+    tokens: new TokenBook(store.db),
     embeddingWorker: worker,
     log,
     defaultProject,

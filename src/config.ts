@@ -30,6 +30,8 @@ const envSchema = z.object({
   TASKLANE_HOST: z.string().min(1).default('127.0.0.1'),
   TASKLANE_PORT: z.coerce.number().int().min(0).max(65535).default(7420),
   TASKLANE_HTTP_TOKEN: optional(z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)')),
+  TASKLANE_OAUTH_ISSUER: optional(z.url({ protocol: /^https?$/ })),
+  TASKLANE_OAUTH_AUDIENCE: optional(z.url({ protocol: /^https?$/ })),
   TASKLANE_HTTP_STATELESS: z.enum(['0', '1', 'false', 'true']).default('0'),
   TASKLANE_ALLOWED_HOSTS: z.string().default(''),
   TASKLANE_HTTP_SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(1800),
@@ -83,6 +85,8 @@ export type HttpConfig = {
   maxSessions: number;
   /** How long a client may take to send a whole request (headers and body). */
   requestTimeoutSeconds: number;
+  /** OAuth access tokens from this issuer for this resource URL (src/auth/oauth.ts). */
+  oauth: { issuer: string; audience: string } | undefined;
 };
 
 export { defaultDataDir };
@@ -97,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.TASKLANE_OAUTH_ISSUER) !== Boolean(e.TASKLANE_OAUTH_AUDIENCE)) {
+    throw new ConfigError('invalid environment: TASKLANE_OAUTH_ISSUER and TASKLANE_OAUTH_AUDIENCE go together: set both (the authorization server, and this server\'s resource URL such as https://tasklane.example.com/mcp) or neither');
+  }
   return {
     databaseUrl: e.TASKLANE_DATABASE_URL ?? defaultDataDir(),
     project: e.TASKLANE_PROJECT,
@@ -117,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionIdleSeconds: e.TASKLANE_HTTP_SESSION_IDLE_SECONDS,
       maxSessions: e.TASKLANE_HTTP_MAX_SESSIONS,
       requestTimeoutSeconds: e.TASKLANE_HTTP_REQUEST_TIMEOUT_SECONDS,
+      oauth: e.TASKLANE_OAUTH_ISSUER && e.TASKLANE_OAUTH_AUDIENCE ? { issuer: e.TASKLANE_OAUTH_ISSUER, audience: e.TASKLANE_OAUTH_AUDIENCE } : undefined,
     },
     boardHost: e.TASKLANE_BOARD_HOST === 'on',
     boardHostIdleSeconds: e.TASKLANE_BOARD_HOST_IDLE_SECONDS,

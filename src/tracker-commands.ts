@@ -22,6 +22,7 @@ export async function importCommand(app: App, project: string, file: string | un
   const format = options.format ? trackerFormat(options.format) : undefined;
   if (options.format && !format) throw new UsageError(`--format: "${options.format}" is not a tracker format; use ${FORMAT_CHOICES.join(', ')}`);
   const boards = readTracker(path.resolve(options.cwd ?? '.', file), format);
+  if (boards.every((b) => b.tasks.length === 0)) throw new UsageError(noTasksFound(file, boards));
   const results = await app.board.importBoards(boardProjects(project, boards), { actor: 'tasklane import', dryRun: options.dryRun });
   return `${importsSummary(combineImports(results, boards.map((b) => b.tag)))}\n`;
 }
@@ -29,13 +30,22 @@ export async function importCommand(app: App, project: string, file: string | un
 /** A tracker file's boards, or a Backlog.md folder's (the `backlog/` folder, or the project folder holding it). */
 function readTracker(file: string, format: TrackerFormat | undefined): ParsedTracker[] {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat) throw new UsageError(`${file}: no such file or folder`);
+  if (!stat) throw new UsageError(`${file}: no such file or folder; give the path of a tracker file or of a Backlog.md backlog/ folder`);
   if (!stat.isDirectory()) return parseTrackerBoards(fs.readFileSync(file, 'utf8'), format);
   const folder = readBacklogFolder(file);
   if (!folder || (format && format !== 'backlog-md')) {
     throw new UsageError(`${file} is a folder but not a Backlog.md backlog/ folder (it has no tasks/ folder or config.yml); give a tracker file or a backlog/ folder`);
   }
   return [parseBacklogFiles(folder.files)];
+}
+
+const READABLE = 'task-breakdown.json, Taskmaster tasks.json, Beads issues.jsonl, tasks.md, TASK-STATUS.md, TODO.md, a Backlog.md backlog/ folder';
+
+/** One line: what was read, why nothing came of it, and what the command reads. */
+function noTasksFound(file: string, boards: ParsedTracker[]): string {
+  const why = boards.flatMap((b) => b.skipped).map((s) => s.reason)[0];
+  const read = boards.map((b) => b.format).filter((f, i, all) => all.indexOf(f) === i).join(', ');
+  return `${file}: no tasks found (read as ${read}${why ? `: ${why}` : ''}); tasklane import reads ${READABLE} — give --format ${FORMAT_CHOICES.join('|')} if the file is one of them`;
 }
 
 /**

@@ -205,6 +205,8 @@ describe('the local board host', () => {
       .find((l) => l.msg.startsWith('lessons search is'));
     expect(opened, 'the host log names the search mode once the database is open').toBeDefined();
     expect(answeredAt).toBeLessThan(opened!.time);
+    // A new folder starts from the database image prepared at build time, not from initdb.
+    expect(fs.readFileSync(path.join(fresh, 'host.log'), 'utf8')).toContain('"msg":"a new database from the prepared image"');
     await s.close();
     spawnSync(process.execPath, [CLI, 'host', 'stop'], { env: { ...process.env, TASKLANE_DATABASE_URL: fresh } });
   });

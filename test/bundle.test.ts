@@ -8,7 +8,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../scripts/bundle.js';
 import { openStore } from '../src/db/open.js';
-import { seededDataFolder } from './helpers/data-folder.js';
 
 const MCPB_CLI = path.resolve(import.meta.dirname, '..', 'node_modules', '@anthropic-ai', 'mcpb', 'dist', 'cli', 'cli.js');
 const mcpb = (...args: string[]) => spawnSync(process.execPath, [MCPB_CLI, ...args], { encoding: 'utf8' });
@@ -52,16 +51,16 @@ describe('the Claude Desktop bundle (.mcpb)', () => {
       expect(fs.existsSync(path.join(unpacked, 'node_modules', dev)), dev).toBe(false);
     }
     expect(fs.existsSync(path.join(unpacked, 'dist', 'web', 'vendor', 'dagre.esm.js'))).toBe(true);
+    expect(fs.existsSync(path.join(unpacked, 'dist', 'pglite-image', 'pgdata.tar.gz'))).toBe(true);
   });
 
-  it('starts the server from the unpacked bundle as the manifest says, and answers initialize and tools/list', async () => {
+  it('starts the server from the unpacked bundle as the manifest says on a new home, from the image it carries, and answers', async () => {
     const { command, args, env } = manifest.server.mcp_config;
     expect(command).toBe('node');
     // What Claude Desktop does: ${__dirname} is the bundle's folder, ${user_config.x} the user's value (here the defaults).
     const fill = (v: string) => v.replaceAll('${__dirname}', unpacked).replace(/\$\{user_config\.(\w+)\}/g, (_, k: string) => manifest.user_config[k]?.default ?? '');
     const home = path.join(root, 'home');
-    // The default data folder, as a copy of the migrated template (the host then skips initdb).
-    seededDataFolder(path.join(home, '.tasklane', 'data'));
+    fs.mkdirSync(home);
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: args.map(fill),
@@ -90,6 +89,8 @@ describe('the Claude Desktop bundle (.mcpb)', () => {
     }
     // The user_config defaults are empty: the task went to the default data folder under the user's home.
     stopHost();
+    // The new folder started from the image the bundle carries (no initdb on the user's first start).
+    expect(fs.readFileSync(path.join(home, '.tasklane', 'data', 'host.log'), 'utf8')).toContain('"msg":"a new database from the prepared image"');
     const store = await openStore(path.join(home, '.tasklane', 'data'));
     try {
       const { rows } = await sql<{ id: string }>`select id from tasks where project_id = 'default'`.execute(store.db);

@@ -1,5 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seededDataFolder } from './helpers/data-folder.js';
 import { CLI } from './helpers/stdio-client.js';
 
 describe('tasklane board', () => {
@@ -30,4 +34,30 @@ describe('the command line', () => {
     expect(run('help', 'board').stdout).toMatch(/one-time sign-in link/);
     expect(run('--help').stdout).toMatch(/tasklane migrate/);
   });
+});
+
+describe('tasklane started by a person', () => {
+  // `script` gives the bin a terminal for stdin, as `npm start` in a shell does; an agent's pipe gets no hint.
+  it('says on a terminal that agents start it, and the line that registers this copy', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-tty-'));
+    const env = { ...process.env, HOME: home, TASKLANE_BOARD_HOST: 'off', TASKLANE_DATABASE_URL: seededDataFolder(path.join(home, 'db')), TASKLANE_LOG_LEVEL: 'warn' };
+    const tty = spawn('script', ['-qec', `${process.execPath} ${CLI}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let seen = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no hint in 30 s: ${seen}`)), 30_000);
+        tty.stdout.on('data', (d: Buffer) => {
+          seen += d.toString('utf8');
+          if (seen.includes('tasklane --help')) (clearTimeout(timer), resolve());
+        });
+      });
+      expect(seen).toMatch(/an agent starts it, not a person/);
+      expect(seen).toContain(`claude mcp add tasklane -- ${process.execPath} ${fs.realpathSync(CLI)}`);
+    } finally {
+      tty.kill('SIGKILL');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+    const piped = spawnSync(process.execPath, [CLI], { env, input: '', encoding: 'utf8' });
+    expect(piped.stderr).not.toMatch(/not a person/);
+  }, 60_000);
 });

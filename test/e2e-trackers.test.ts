@@ -64,6 +64,19 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     const bad = cli(['import', path.join(FORMATS_DIR, 'tasks.md'), '--format', 'yaml']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--format: "yaml" is not a tracker format/);
+    // Every failure is one line with the fix, exit 1, and nothing imported.
+    fs.writeFileSync(path.join(root, 'notes.txt'), 'call the plumber\nbuy milk, maybe\n');
+    fs.writeFileSync(path.join(root, 'settings.json'), '{"theme": "dark"}\n');
+    for (const [args, line] of [
+      [['import', 'missing.json'], /^tasklane: .*missing\.json: no such file or folder; give the path of a tracker file or of a Backlog\.md backlog\/ folder\n$/],
+      [['import', 'notes.txt'], /^tasklane: notes\.txt: no tasks found \(read as tasks-md\); tasklane import reads task-breakdown\.json, .*Taskmaster.*Beads.*backlog\/ folder — give --format json\|tasks-md\|.*\n$/],
+      [['import', 'settings.json'], /^tasklane: settings\.json: no tasks found \(read as task-breakdown-json: no "tasks" array found.*\); tasklane import reads .*\n$/],
+    ] as const) {
+      const r = cli([...args, '--project', project]);
+      expect(r, args.join(' ')).toMatchObject({ code: 1, stdout: '' });
+      expect(r.stderr).toMatch(line);
+    }
+    expect(JSON.parse(cli(['export', '--format', 'json', '--project', project]).stdout)).toMatchObject({ total_tasks: 7 });
   }, 180_000);
 
   it('imports a whole Taskmaster board (a project per tag) and a Backlog.md folder with the CLI, and exports to Taskmaster', () => {
@@ -190,7 +203,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
       expect(brief).toMatch(/Monthly revenue report/);
       expect(brief).toMatch(/- \*\*T4\*\* \(failed\): Banker's rounding disagrees/);
       expect(brief).toMatch(/- \*\*T3\*\* \(review\): no result recorded/);
-      expect(brief).toMatch(/mark_task_status \{"project": "mcp-\w+", "task_id": "T5", "status": "completed"/);
+      expect(brief).toMatch(/mark_task_status \{"project": "mcp-\w+", "task_id": "T5", "agent": "<your name>", "status": "completed"/);
       expect(brief).not.toMatch(/\{\{|lesson/i);
       const orchestrator = await session.client.getPrompt({ name: 'orchestrator', arguments: {} });
       const loop = (orchestrator.messages[0].content as { text: string }).text;

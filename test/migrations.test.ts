@@ -6,7 +6,7 @@ import { detectSearchCapabilities } from '../src/db/search-capabilities.js';
 import { migrations } from '../migrations/index.js';
 import { engines, newProject, openOwnStore, testBoard, testLessons } from './helpers/engines.js';
 
-const TABLES = ['embedding_jobs', 'lessons', 'projects', 'task_counts', 'task_dependencies', 'task_events', 'tasks'];
+const TABLES = ['api_tokens', 'embedding_jobs', 'lessons', 'projects', 'task_counts', 'task_dependencies', 'task_events', 'tasks'];
 
 // Every migration's `down`, newest first, on a database of its own, then every `up` again.
 describe.each(engines)('migrations on %s', (engine) => {

@@ -32,11 +32,11 @@ describe('the npm package', () => {
     expect([...importedPackages()].sort()).toEqual(Object.keys(pkg.dependencies).sort());
   });
 
-  it('ships the built server, its migrations, the board with its vendored modules, prompts and schemas, and no sources or tests', () => {
+  it('ships the built server, its migrations, the prepared database image, the board with its vendored modules, prompts and schemas, and no sources or tests', () => {
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
-    for (const expected of ['dist/src/cli.js', 'dist/migrations/index.js', 'dist/web/vendor/dagre.esm.js', 'web/board/graph-view.js', 'prompts', 'schema', 'README.md']) {
+    for (const expected of ['dist/src/cli.js', 'dist/migrations/index.js', 'dist/pglite-image/pgdata.tar.gz', 'dist/pglite-image/image.json', 'dist/web/vendor/dagre.esm.js', 'web/board/graph-view.js', 'prompts', 'schema', 'README.md']) {
       expect(files.some((f) => f === expected || f.startsWith(`${expected}/`)), expected).toBe(true);
     }
     expect(files.filter((f) => /^(test|bench|scripts|src|\.cache)\//.test(f) || f.endsWith('.ts') || f.endsWith('.mcpb'))).toEqual([]);

@@ -75,12 +75,40 @@ export const COMMANDS: CommandSpec[] = [
     load: data,
   },
   {
+    name: 'token',
+    synopsis: 'create --name NAME --role reader|worker|orchestrator|admin --project P[,Q…]|all | list | revoke NAME',
+    summary: 'named tokens for `serve --http`: create one (its secret is printed once), list them, or revoke one (refused everywhere within a second)',
+    details:
+      '  reader        read the breakdown, search lessons, resources and prompts\n' +
+      '  worker        + claim, report on and heartbeat the tasks it holds (as agent NAME or NAME/…), record lessons\n' +
+      '  orchestrator  + write, import and edit task lists, force statuses; sign in to the web board\n' +
+      '  admin         everything, on the board too (retry, cancel)',
+    options: { name: { type: 'string' }, role: { type: 'string' }, ...project },
+    positionals: { min: 1, max: 2 },
+    actions: ['create', 'list', 'revoke'],
+    load: data,
+  },
+  {
     name: 'board',
     synopsis: '[--project P] [--open]',
     summary: "print (and open) the web board's URL, with a one-time sign-in link; starts the board host if none runs",
     options: { ...project, open: { type: 'boolean' } },
     positionals: { min: 0, max: 0 },
     load: () => import('../commands/board.js'),
+  },
+  {
+    name: 'init',
+    synopsis: '[FOLDER] [--dry-run] [--force] | --desktop [--dry-run] [--force]',
+    summary: 'set up Claude Code in a project: .mcp.json (approved), a CLAUDE.md section, orchestrator and worker subagents, slash commands; --desktop: Claude Desktop',
+    details:
+      '  FOLDER       the project folder (default: this one)\n' +
+      '  --dry-run    show what would change and write nothing\n' +
+      '  --force      rewrite files you edited (otherwise they are kept as they are)\n' +
+      "  --desktop    add tasklane to Claude Desktop's config file instead (a copy of the old one is kept)\n" +
+      'A second run changes nothing; files it wrote and you did not edit are brought up to date.',
+    options: { 'dry-run': { type: 'boolean' }, force: { type: 'boolean' }, desktop: { type: 'boolean' } },
+    positionals: { min: 0, max: 1 },
+    load: () => import('../commands/init.js'),
   },
   {
     name: 'host',

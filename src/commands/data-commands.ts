@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { ProjectSettings } from '../db/projects.js';
 import { resolveDefaultProject } from '../git/project-name.js';
+import { tokenCommand } from '../auth/token-command.js';
 import { lessonsCommand } from '../lessons-commands.js';
 import { exportCommand, importCommand } from '../tracker-commands.js';
 import { type CommandIo, type ParsedCommand, str } from './command-io.js';
@@ -17,7 +18,7 @@ export type Hosted = { pid: number };
  * board host for a CLI (same code, same output).
  */
 export async function executeDataCommand(app: App, cmd: ParsedCommand, client: CommandClient, io: CommandIo, hosted?: Hosted): Promise<number> {
-  const project = str(cmd.values.project) ?? (await resolveDefaultProject(client.project, client.cwd));
+  const project = cmd.name === 'token' ? '' : (str(cmd.values.project) ?? (await resolveDefaultProject(client.project, client.cwd)));
   const trackerOptions = {
     format: str(cmd.values.format),
     out: str(cmd.values.out),
@@ -48,6 +49,8 @@ export async function executeDataCommand(app: App, cmd: ParsedCommand, client: C
       return 0;
     case 'lessons':
       return lessonsCommand(app, project, cmd.positionals, cmd.values, io);
+    case 'token':
+      return tokenCommand(app.tokens, cmd.positionals, cmd.values, io);
     case 'migrate': {
       const applied = await migrateToLatest(app.store.db, { embedModel: app.config.embeddings?.model });
       if (applied.length) io.out(`applied: ${applied.join(', ')}\n`);

@@ -14,6 +14,7 @@ export async function runOnFolder(cmd: ParsedCommand): Promise<number> {
     const store = await openStore(config.databaseUrl, { role, quickStart: true });
     try {
       const notes: string[] = [];
+      if (store.created) processIo.out(`${store.created}\n`);
       const applied = await migrateToLatest(store.db, { embedModel: config.embeddings?.model, onReconciled: (note) => notes.push(note) });
       if (applied.length) processIo.out(`applied: ${applied.join(', ')}\n`);
       for (const note of notes) processIo.out(`${note}\n`);

@@ -31,7 +31,7 @@ export async function serveOwnDatabase(cmd: ParsedCommand): Promise<number> {
 
 /** On an embedded folder `serve --http` is a board host too: it serves the folder's socket to local agents and commands. */
 async function serveOverHttp(config: Config, log: Logger, options: HttpOptions): Promise<void> {
-  assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
+  assertSafeBinding(options.host, options.token ?? config.http.oauth?.issuer, options.insecureNoAuth ?? false);
   const folder = embeddedFolder(config.databaseUrl);
   if (!folder) {
     const app = await startApp(config, log, { background: true });

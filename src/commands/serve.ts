@@ -17,6 +17,10 @@ function relayLog(level: 'info' | 'warn', msg: string, extra: object = {}) {
  */
 export async function run(cmd: ParsedCommand): Promise<number> {
   if (typeof cmd.values.project === 'string') process.env.TASKLANE_PROJECT = cmd.values.project;
+  if (!cmd.values.http && process.stdin.isTTY) {
+    const { registerHint } = await import('../cli/register-hint.js');
+    process.stderr.write(registerHint());
+  }
   const settings = hostSettings();
   if (!cmd.values.http && settings?.folder && settings.boardHost) {
     fs.mkdirSync(settings.folder, { recursive: true, mode: 0o700 });

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { actingCredential } from './acting-credential.js';
 import { linkColumns } from './dependencies.js';
 import { changeNotice } from './notify.js';
 import type { Db, TaskRow } from './schema.js';
@@ -70,8 +71,8 @@ export async function claimNextTask(db: Db, projectId: string, filter: NextTaskF
       where project_id = ${projectId} and id = (${readyCandidates(projectId, filter, true)})
       returning *
     ), event as (
-      insert into task_events (project_id, task_id, actor, kind, from_status, to_status, data)
-      select project_id, id, ${options.agent}, 'claimed', 'pending', 'in_progress',
+      insert into task_events (project_id, task_id, actor, credential, kind, from_status, to_status, data)
+      select project_id, id, ${options.agent}, ${actingCredential()}::text, 'claimed', 'pending', 'in_progress',
         jsonb_build_object('lease_seconds', (select seconds from lease), 'attempt', attempts)
       from claimed
     )

@@ -1,11 +1,13 @@
 import { type Insertable, sql } from 'kysely';
+import { actingCredential } from './acting-credential.js';
 import type { Db, TaskEventsTable } from './schema.js';
 import { anyOf, insertRows } from './tasks.js';
 
 export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
 
 export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
-  await insertRows(db, 'task_events', events.map((e) => ({ ...e, data: e.data ?? null })));
+  const credential = actingCredential();
+  await insertRows(db, 'task_events', events.map((e) => ({ ...e, credential, data: e.data ?? null })));
 }
 
 export type NoteRow = { task_id: string; at: Date; note: string; actor: string | null };

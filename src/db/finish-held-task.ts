@@ -1,3 +1,4 @@
+import { actingCredential } from './acting-credential.js';
 import { sql } from 'kysely';
 import { linkColumns } from './dependencies.js';
 import type { NewEvent } from './events.js';
@@ -61,8 +62,8 @@ export async function finishHeldTask(
     : sql``;
   const { rows } = await sql<FinishedRow>`
     with done as (${update}), shifted as (${shift}), event as (
-      insert into task_events (project_id, task_id, actor, kind, from_status, to_status, note, data)
-      select project_id, id, ${event.actor}, ${event.kind}, ${event.from_status}, ${event.to_status}, ${event.note ?? null},
+      insert into task_events (project_id, task_id, actor, credential, kind, from_status, to_status, note, data)
+      select project_id, id, ${event.actor}, ${actingCredential()}::text, ${event.kind}, ${event.from_status}, ${event.to_status}, ${event.note ?? null},
         ${event.data ? JSON.stringify(event.data) : null}::jsonb
       from done
     )

@@ -7,6 +7,7 @@ import { PreparedPGliteDialect } from './pglite-driver.js';
 import { type ConnectionListener, openResilientPool } from './pg-pool.js';
 import { listenForChanges } from './notify.js';
 import { makeFolderPrivate } from './private-folder.js';
+import { DEFAULT_IMAGE_DIR, seedFromImage } from './pglite-image.js';
 import type { Database } from './schema.js';
 import { isPostgresUrl } from '../local-settings.js';
 
@@ -18,6 +19,8 @@ export type Store = {
   /** Where the data lives, safe to log: a folder, `memory`, or host:port/database (never a password). */
   location: string;
   close(): Promise<void>;
+  /** PGlite on a folder that held no database: how this open made it (from the prepared image, or by initdb and why). */
+  created?: string;
   /** PGlite only: the whole data directory as a tarball (templates, backups). */
   dumpDataDir?: () => Promise<Blob>;
   /** Postgres only: receive the change notifications of every replica on a dedicated connection. */
@@ -32,6 +35,8 @@ export type OpenOptions = {
   prepared?: boolean;
   /** A PGlite data directory dump to start from (tests clone a migrated template this way). */
   loadDataDir?: Blob;
+  /** A new embedded folder starts from the prepared image in this folder (default: the package's; null: none, initdb). */
+  image?: string | null;
   /** An embedded folder: what this process is, for the lock's note (`tasklane status`, `board host`). */
   role?: string;
   /** An embedded folder whose lock the caller already holds (the board host locks before it opens); released on close. */
@@ -94,6 +99,7 @@ async function openPglite(url: string, options: OpenOptions): Promise<Store> {
     // The folder is closed to others before PGlite writes in it (it may have been left 0755); then
     // everything in it is made owner-only, what PGlite just wrote (initdb's files, a loaded dump) included.
     if (dataDir) fs.chmodSync(path.dirname(dataDir), 0o700);
+    const created = dataDir && !options.loadDataDir ? await seedFromImage(dataDir, options.image === undefined ? DEFAULT_IMAGE_DIR : options.image) : undefined;
     const pglite = await PGlite.create({ dataDir, extensions, loadDataDir: options.loadDataDir });
     if (dataDir) {
       try {
@@ -108,6 +114,7 @@ async function openPglite(url: string, options: OpenOptions): Promise<Store> {
       db,
       engine: 'pglite',
       location: dataDir ? path.dirname(dataDir) : 'memory',
+      created,
       dumpDataDir: async () => (await pglite.dumpDataDir('none')) as Blob,
       close: async () => {
         try {

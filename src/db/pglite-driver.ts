@@ -19,7 +19,9 @@ const MAX_PREPARED = 256;
 /** feature_not_supported: "cached plan must not change result type". */
 const STALE_PLAN = '0A000';
 
-type Prepared = { name: string; paramTypes: number[] };
+/** A prepared statement: its name, its parameters' types, and the description of its rows (none for a statement without rows). */
+type Prepared = { name: string; paramTypes: number[]; rows: BackendMessage | undefined };
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
 
 const TIMESTAMPTZ = 1184;
 
@@ -28,6 +30,10 @@ const TIMESTAMPTZ = 1184;
  * `0001-01-01 00:00:00+00` Postgres writes for the year 1 as 2001. The ISO form is read exactly.
  */
 function parseTimestamptz(text: string): Date {
+  // The common form, `2026-12-03 16:20:01.123456+00`: the offset's minutes are added, the space made a T.
+  if (text.length >= 22 && text.charCodeAt(10) === 32 && text.charCodeAt(4) === 45 && text.charCodeAt(text.length - 3) !== 58 && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?[+-]\d\d$/.test(text)) {
+    return new Date(`${text.slice(0, 10)}T${text.slice(11)}:00`);
+  }
   const iso = /^\d{4}-\d\d-\d\d \d/.test(text) && !text.endsWith('BC') ? text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00') : text;
   return new Date(iso);
 }
@@ -167,11 +173,17 @@ class PreparedPGliteConnection implements DatabaseConnection {
     };
   }
 
+  /**
+   * Binds and executes the prepared statement. Its rows are described once, when it is prepared: a
+   * Describe on every run made the backend send, and this process parse, the same row description
+   * (a name and type per column) again on each call.
+   */
   private async run(query: CompiledQuery) {
     const statement = await this.prepare(query.sql);
     const values = query.parameters.map((value, i) => this.serializeParam(value, statement.paramTypes[i]));
-    const bindAndRun = [serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()];
-    return (await this.pglite.execProtocol(concat(bindAndRun))).messages;
+    const bindAndRun = [serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()];
+    const { messages } = await this.pglite.execProtocol(concat(bindAndRun));
+    return statement.rows ? [statement.rows, ...messages] : messages;
   }
 
   // eslint-disable-next-line require-yield
@@ -191,7 +203,7 @@ class PreparedPGliteConnection implements DatabaseConnection {
       concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       { syncToFs: false },
     );
-    const statement = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+    const statement = { name, paramTypes: parse.parseDescribeStatementResults(messages), rows: messages.find((m) => m.name === 'rowDescription') };
     this.prepared.set(text, statement);
     if (this.prepared.size > MAX_PREPARED) await this.forget(this.prepared.keys().next().value as string);
     return statement;

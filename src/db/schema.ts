@@ -61,6 +61,18 @@ export interface TaskEventsTable {
   to_status: string | null;
   note: string | null;
   data: Json<Record<string, unknown> | null> | null;
+  /** The token name or OAuth subject that made the event (null: stdio, the CLI, or no auth). */
+  credential: Generated<string | null>;
+}
+
+export interface ApiTokensTable {
+  name: string;
+  token_hash: string;
+  role: string;
+  /** null: every project. */
+  projects: string[] | null;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
 }
 
 export interface LessonsTable {
@@ -92,6 +104,7 @@ export interface Database {
   task_events: TaskEventsTable;
   lessons: LessonsTable;
   embedding_jobs: EmbeddingJobsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;

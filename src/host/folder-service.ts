@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { App } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
-import { describeFailure } from '../cli/failures.js';
 import type { CommandIo } from '../commands/command-io.js';
-import { executeDataCommand } from '../commands/data-commands.js';
 import type { Logger } from '../log.js';
 import { VERSION } from '../version.js';
 import type { Ack, Hello } from './host-connection.js';
@@ -23,6 +21,8 @@ export type FolderServiceOptions = {
   log: Logger;
   /** The app being opened: sessions start before it is ready, calls wait for it. */
   opening: Promise<App>;
+  /** Told when a call or a command needs the app (when its open waits to be started). */
+  needed?: () => void;
   /** The token of the web board, when it asks for one. */
   token?: string;
 };
@@ -85,8 +85,9 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
     () => (open = true),
     () => {},
   );
-  const board = whenOpen(opening.then((app) => app.board));
-  const lessons = whenOpen(opening.then((app) => app.lessons));
+  const needed = options.needed ?? (() => {});
+  const board = whenOpen(opening.then((app) => app.board), needed);
+  const lessons = whenOpen(opening.then((app) => app.lessons), needed);
   const signIn = new SignInCodes();
   const sockets = new Set<net.Socket>();
   const socketPath = hostSocketPath(folder);
@@ -108,20 +109,23 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
   const outputTo = (socket: net.Socket): CommandIo => ({
     out: (text) => socket.write(`${JSON.stringify({ out: text })}\n`),
     err: (text) => socket.write(`${JSON.stringify({ err: text })}\n`),
+    progress: (p) => socket.write(`${JSON.stringify({ progress: p })}\n`),
   });
 
   const runCommand = async (socket: net.Socket, hello: Hello, settings: Config) => {
     const io = outputTo(socket);
     const command = hello.command!;
     const client = { cwd: hello.cwd, project: settings.project };
+    needed(); // every command needs the database, `board` its web board (served once the database is open)
     let code: number;
     try {
       code =
         command.name === 'board'
           ? await serveBoardCommand(command, client, io, { origin: boardListening, token: options.token, signIn })
-          : await executeDataCommand(await opening, command, client, io, { pid: process.pid });
+          : await (await import('../commands/data-commands.js')).executeDataCommand(await opening, command, client, io, { pid: process.pid });
     } catch (err) {
-      const failure = describeFailure(err);
+      // Loaded when a command runs: the host answers its first agent sooner without them.
+      const failure = (await import('../cli/failures.js')).describeFailure(err);
       io.err(failure.text);
       code = failure.code;
     }

@@ -1,9 +1,9 @@
 import { LineSplitter } from '../transports/line-framing.js';
-import type { CommandIo } from '../commands/command-io.js';
+import type { CommandIo, Progress } from '../commands/command-io.js';
 import type { HostConnection } from './host-connection.js';
 
 /** One line of a command's output coming back from the host; the last one carries the exit code. */
-export type OutputLine = { out?: string; err?: string; code?: number };
+export type OutputLine = { out?: string; err?: string; progress?: Progress; code?: number };
 
 /** Writes what the host's run of a command prints, as it comes; resolves with the command's exit code. */
 export function printHostedOutput({ socket, rest }: HostConnection, io: CommandIo): Promise<number> {
@@ -15,6 +15,7 @@ export function printHostedOutput({ socket, rest }: HostConnection, io: CommandI
         const entry = JSON.parse(line.toString('utf8')) as OutputLine;
         if (entry.out) io.out(entry.out);
         if (entry.err) io.err(entry.err);
+        if (entry.progress) io.progress?.(entry.progress);
         if (typeof entry.code === 'number') code = entry.code;
       },
       () => {},

@@ -1,11 +1,9 @@
 import pino from 'pino';
-import { startApp } from '../app.js';
+import type { App } from '../app.js';
 import type { Config } from '../config.js';
 import { lockFolder } from '../db/folder-lock.js';
 import { untilStopped } from '../process/until-stopped.js';
-import { createHttpServer } from '../transports/http.js';
 import { VERSION } from '../version.js';
-import { createBoardRouter } from '../web/router.js';
 import { newBoardToken, serveFolder } from './folder-service.js';
 import { hostInfoPath, hostLogPath } from './host-files.js';
 
@@ -26,13 +24,28 @@ export async function runBoardHost(config: Config, folder: string): Promise<void
   }
 }
 
+const OPEN_AFTER_MS = 1000;
+
 async function serve(config: Config, folder: string, log: pino.Logger) {
   const lock = lockFolder(folder, 'board host');
-  const opening = startApp(config, log, { background: true, lock });
+  // The socket first: it needs only the MCP server. The database opens when a call first needs it, or
+  // OPEN_AFTER_MS after the socket listens: the agent that started the host has its lists answered
+  // meanwhile, not behind seconds of loading the engines and unpacking or opening the database.
+  let openNow!: () => void;
+  let soon: NodeJS.Timeout | undefined;
+  const opened = new Promise<void>((resolve) => (openNow = resolve)).then(async () => {
+    clearTimeout(soon);
+    const { startApp } = await import('../app.js');
+    // The HTTP side loads while the database opens, not after it, ahead of the calls waiting for it.
+    const [app, http, web] = await Promise.all([startApp(config, log, { background: true, lock }), import('../transports/http.js'), import('../web/router.js')]);
+    return { app, createHttpServer: http.createHttpServer, createBoardRouter: web.createBoardRouter };
+  });
+  const opening: Promise<App> = opened.then((o) => o.app);
   const token = newBoardToken();
-  const service = await serveFolder({ folder, role: 'board host', config, log, opening, token });
+  const service = await serveFolder({ folder, role: 'board host', config, log, opening, needed: () => openNow(), token });
   log.info({ version: VERSION, database: folder, idle_seconds: config.boardHostIdleSeconds }, 'board host listening');
-  const app = await opening.catch(async (err) => {
+  soon = setTimeout(() => openNow(), OPEN_AFTER_MS);
+  const { app, createHttpServer, createBoardRouter } = await opened.catch(async (err) => {
     await new Promise((r) => setTimeout(r, 200)); // let waiting calls receive their error first
     await service.close();
     throw err;

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -9,26 +7,9 @@ import type { BreakdownResult } from '../tasks/breakdown.js';
 import { taskNotFound } from '../tasks/errors.js';
 import type { TaskBoard } from '../tasks/board.js';
 import { idProblem, idString, LIMITS, textString } from '../tasks/input-rules.js';
+import { DEFAULT_GATES, readTemplate, renderTemplate } from '../prompts/templates.js';
 import { answerRead } from './read-errors.js';
 import type { ToolContext } from './task-tools.js';
-
-/** The prompts/ folder of the package, from src/mcp (tsx, tests) or dist/src/mcp (the built bin). */
-export function promptsDir(from = import.meta.dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'prompts', 'worker.md'))) return path.join(dir, 'prompts');
-    if (path.dirname(dir) === dir) throw new Error(`no prompts/ folder above ${from}`);
-  }
-}
-
-/** Fills `{{name}}` placeholders; a placeholder without a value is an error, not a silent blank. */
-export function renderTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (_, name: string) => {
-    if (!(name in values)) throw new Error(`prompt template placeholder {{${name}}} has no value`);
-    return values[name];
-  });
-}
-
-const template = (name: string) => fs.readFileSync(path.join(promptsDir(), `${name}.md`), 'utf8');
 
 function boardSummary(b: BreakdownResult): string {
   if (b.total_tasks === 0) return 'empty (no breakdown yet).';
@@ -42,8 +23,6 @@ function lessonsSection(lessons: AttachedLesson[]): string {
   const items = lessons.map((l) => `- **${l.title}**${l.body && l.body !== l.title ? ` — ${l.body.replace(/\s+/g, ' ')}` : ''}`);
   return `\n## Lessons from earlier work\n\n${items.join('\n')}\n`;
 }
-
-const DEFAULT_GATES = ["- the project's tests (all of them, not only new ones)", '- the typecheck and the linter', '- a look at your own diff: nothing unrelated, no debug leftovers'];
 
 /** The worker's brief: the task row, its dependencies' results, lessons (when there are any), the gates. */
 export async function workerValues(board: TaskBoard, lessons: LessonBook, project: string, taskId: string): Promise<Record<string, string>> {
@@ -92,7 +71,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext & { lessons:
         const p = project(args.project);
         const b = await ctx.board.readTaskBreakdown(p, { status: 'ready', limit: 10 });
         const ready = b.tasks.map((t) => t.id);
-        const text = renderTemplate(template('orchestrator'), {
+        const text = renderTemplate(readTemplate('orchestrator'), {
           project: p,
           board_summary: boardSummary(b),
           ready_line: ready.length ? `Ready now: ${ready.join(', ')}${b.next_offset !== undefined ? ', …' : ''}.` : '',
@@ -108,7 +87,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext & { lessons:
       answerRead(ctx.log, { prompt: 'worker' }, async () => {
         const p = project(args.project);
         const values = await workerValues(ctx.board, ctx.lessons, p, args.task_id);
-        return promptResult(`worker brief for ${args.task_id} in ${p}`, renderTemplate(template('worker'), values));
+        return promptResult(`worker brief for ${args.task_id} in ${p}`, renderTemplate(readTemplate('worker'), values));
       }),
   );
 
@@ -119,7 +98,7 @@ export function registerPrompts(server: McpServer, ctx: ToolContext & { lessons:
       answerRead(ctx.log, { prompt: 'architect' }, async () => {
         const p = project(args.project);
         const b = await ctx.board.readTaskBreakdown(p, { limit: 1 });
-        return promptResult(`breakdown plan for ${p}`, renderTemplate(template('architect'), { project: p, goal: args.goal, board_summary: boardSummary(b) }));
+        return promptResult(`breakdown plan for ${p}`, renderTemplate(readTemplate('architect'), { project: p, goal: args.goal, board_summary: boardSummary(b) }));
       }),
   );
 }

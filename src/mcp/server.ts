@@ -5,6 +5,7 @@ import type { LessonBook } from '../lessons/lesson-book.js';
 import type { TaskBoard } from '../tasks/board.js';
 import { idProblem } from '../tasks/input-rules.js';
 import { VERSION } from '../version.js';
+import { guardAccess } from './access-guard.js';
 import { compactToolList } from './compact-tool-list.js';
 import { answerInvalidInputs } from './input-errors.js';
 import { registerLessonTools } from './lesson-tools.js';
@@ -50,5 +51,6 @@ export function createMcpServer(deps: ServerDeps): McpServer {
   registerPrompts(server, { ...ctx, lessons: deps.lessons });
   compactToolList(server);
   answerInvalidInputs(server, deps.log);
+  guardAccess(server, deps.log, deps.defaultProject);
   return server;
 }

@@ -5,6 +5,8 @@ import type { TaskBoard } from '../tasks/board.js';
 import { breakdownInput, heartbeatInput, markStatusInput, nextTaskInput, updateTaskInput, writeTaskListInput } from '../tasks/inputs.js';
 import { breakdownOut, heartbeatOut, markStatusOut, nextTaskOut, updateTaskOut, writeTaskListOut } from './output-schemas.js';
 import { renderBreakdown, renderNextTask, renderTask, renderWrite } from './render.js';
+import { holdsOnly } from '../auth/access.js';
+import { accessOf } from '../auth/request-access.js';
 import { runTool } from './tool-result.js';
 
 export type ToolContext = {
@@ -46,14 +48,14 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     {
       description:
         'Atomically claim the most urgent ready task for agent, with a lease (claim:false peeks). ' +
-        'No task: reason is all_done, waiting, blocked (with chains) or empty.',
+        'No task: reason is all_done, waiting, blocked (with chains) or empty. wait_seconds (max 300): wait for one instead of polling.',
       inputSchema: nextTaskInput,
       outputSchema: nextTaskOut,
       annotations: { destructiveHint: false, idempotentHint: false },
     },
-    async (args) => {
+    async (args, extra) => {
       const p = project(args.project);
-      return runTool(log, 'get_next_task', p, () => board.nextTask(p, { ...args, agent: agent(args.agent) ?? undefined }), renderNextTask);
+      return runTool(log, 'get_next_task', p, () => board.nextTask(p, { ...args, agent: agent(args.agent) ?? undefined }, extra.signal), renderNextTask);
     },
   );
 
@@ -67,10 +69,10 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       outputSchema: markStatusOut,
       annotations: { destructiveHint: false, idempotentHint: true },
     },
-    async (args) => {
+    async (args, extra) => {
       const p = project(args.project);
       const git = ctx.gitRef && (args.branch === undefined || args.commit_sha === undefined) ? await ctx.gitRef() : {};
-      const input = { ...git, ...args, agent: agent(args.agent) ?? undefined };
+      const input = { ...git, ...args, agent: agent(args.agent) ?? undefined, holderOnly: holdsOnly(accessOf(extra)) };
       return runTool(log, 'mark_task_status', p, () => board.markTaskStatus(p, input), (r) => r.message);
     },
   );

@@ -6,6 +6,8 @@ import { FORMAT_CHOICES, parseTrackerBoards, trackerFormat } from '../trackers/p
 import { callSizeProblem, textString } from '../tasks/input-rules.js';
 import { projectField } from '../tasks/inputs.js';
 import type { ToolContext } from './task-tools.js';
+import { checkProject } from '../auth/access.js';
+import { accessOf } from '../auth/request-access.js';
 import { runTool } from './tool-result.js';
 
 export const importTrackerInput = {
@@ -35,15 +37,18 @@ export function registerTrackerTools(server: McpServer, ctx: ToolContext): void 
       outputSchema: importTrackerOut,
       annotations: { destructiveHint: false, idempotentHint: true },
     },
-    async (args) => {
+    async (args, extra) => {
       const p = args.project ?? ctx.defaultProject;
+      const access = accessOf(extra);
       return runTool(
         ctx.log,
         'import_tracker',
         p,
         async () => {
           const boards = parseTrackerBoards(args.content, args.format && trackerFormat(args.format));
-          const results = await ctx.board.importBoards(boardProjects(p, boards), { actor: ctx.defaultAgent(), dryRun: args.dry_run });
+          const targets = boardProjects(p, boards);
+          if (access) for (const t of targets) checkProject(access, t.project, 'import_tracker');
+          const results = await ctx.board.importBoards(targets, { actor: ctx.defaultAgent(), dryRun: args.dry_run });
           return combineImports(results, boards.map((b) => b.tag));
         },
         importsSummary,

@@ -18,7 +18,8 @@ import { heartbeat, leaseSecondsFor, reapExpiredLeases } from './leases.js';
 import type { BreakdownInput, HeartbeatInput, MarkStatusInput, NextTaskInput, UpdateTaskInput, WriteTaskListInput } from './inputs.js';
 import { markTaskStatus, type MarkStatusResult, reportByHolder } from './mark-status.js';
 import { importTasks, type ImportInput, type ImportResult } from './import-tasks.js';
-import { nextTask } from './next-task.js';
+import { nextTask, type NextTaskResult } from './next-task.js';
+import { untilDone } from './wait-for-work.js';
 import { readSnapshot } from './snapshot.js';
 import { progressView } from './progress-view.js';
 import { taskDetail } from './task-detail.js';
@@ -39,6 +40,8 @@ export type BoardOptions = {
    * only for bench/serialization.ts, which measures what it costs: without it races corrupt unmet_deps.
    */
   serialize?: boolean;
+  /** get_next_task's wait looks again at least this often, should a change notice be lost (default 5 s). */
+  waitRecheckMs?: number;
   /** Events older than this many days are deleted by the reaper's tick, notes excepted (default: keep all). */
   eventRetentionDays?: number;
 };
@@ -104,7 +107,26 @@ export class TaskBoard {
     await analyzeTaskTables(this.db).catch(() => {});
   }
 
-  async nextTask(project: string, input: Omit<NextTaskInput, 'project'> = {}) {
+  /**
+   * get_next_task. With `wait_seconds` and nothing ready (reason waiting or empty), looks again on each
+   * change to the project until a task is there or the time is up. A call whose signal aborts (the
+   * client cancelled it) claims nothing: a claim made while the abort arrived is put back.
+   */
+  async nextTask(project: string, input: Omit<NextTaskInput, 'project'> = {}, signal?: AbortSignal): Promise<NextTaskResult> {
+    const seconds = input.wait_seconds ?? 0;
+    if (seconds <= 0) return this.lookForTask(project, input);
+    const result = await untilDone(this.changes, project, { seconds, signal, recheckMs: this.options.waitRecheckMs }, async () => {
+      const r = await this.lookForTask(project, input);
+      return { done: r.task !== null || !(r.reason === 'waiting' || r.reason === 'empty'), value: r };
+    });
+    if (signal?.aborted && result.claimed && result.task) {
+      await this.markTaskStatus(project, { task_id: result.task.id, status: 'pending', agent: input.agent, notes: 'get_next_task was cancelled: claim put back' });
+      return { ...result, task: null, claimed: false, message: 'cancelled; nothing claimed' };
+    }
+    return result;
+  }
+
+  private async lookForTask(project: string, input: Omit<NextTaskInput, 'project'>) {
     const result = await nextTask(this.db, project, {
       agent: input.agent ?? null,
       claim: input.claim ?? true,
@@ -127,7 +149,7 @@ export class TaskBoard {
     return this.options.notify ? this.changes.origin : undefined;
   }
 
-  async markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'>) {
+  async markTaskStatus(project: string, input: Omit<MarkStatusInput, 'project'> & { holderOnly?: boolean }) {
     const options = { ...input, agent: input.agent ?? null, serverLeaseSeconds: this.options.leaseSeconds };
     const changesOf = (r: MarkStatusResult): TaskChange[] => [{ project, task_ids: [r.task.id, ...r.newly_ready], kind: r.changed ? 'status' : 'note' }];
     const byHolder = await reportByHolder(this.db, project, options, { notifyOrigin: this.notifyOrigin, serialize: this.serializes });

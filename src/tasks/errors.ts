@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'dependency_cycle'
   | 'conflict'
   | 'lease_lost'
+  /** The credential's role or projects do not cover the call (src/auth/access.ts). */
+  | 'forbidden'
   /** The database could not be reached or the connection broke; the message says whether the call may have taken effect. */
   | 'unavailable';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WAIT_SECONDS } from './wait-for-work.js';
 import { callSizeProblem, idProblem, idString, LIMITS, labelString, listOf, reportJsonValue, stringProblem, textString } from './input-rules.js';
 
 // Input shapes shared by every caller of the engine (MCP tools, CLI, importers). Kept terse:
@@ -94,6 +95,7 @@ export const nextTaskInput = {
   module: labelString().optional(),
   tags: listOf(labelString(), LIMITS.tags).optional(),
   skip_dependencies: z.boolean().optional(),
+  wait_seconds: count(MAX_WAIT_SECONDS).optional(),
 };
 
 export const markStatusInput = {

@@ -31,6 +31,8 @@ export type MarkStatusOptions = Omit<MarkStatusInput, 'project' | 'agent'> & {
   agent: string | null;
   /** The lease a move to in_progress gets when the project sets none. */
   serverLeaseSeconds: number;
+  /** Only a task this agent holds may change (a worker's credential, src/auth/access.ts). */
+  holderOnly?: boolean;
 };
 
 /**
@@ -63,6 +65,9 @@ export async function markTaskStatus(db: Db, projectId: string, input: MarkStatu
   const from = row.status as Status;
   const agent = input.agent;
 
+  if (input.holderOnly && !(from === 'in_progress' && agent && row.assignee === agent)) {
+    throw new DomainError('forbidden', `task_id: ${row.id} is ${from}${row.assignee ? ` with agent "${row.assignee}"` : ''}, not held by "${agent ?? 'you'}"; a worker reports only on the tasks it holds (get_next_task claims one)`);
+  }
   if (input.expected_version !== undefined && input.expected_version !== row.version) {
     throw new DomainError('conflict', `expected_version: ${row.id} is at version ${row.version}, not ${input.expected_version}; read it again and decide anew`);
   }

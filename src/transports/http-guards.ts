@@ -40,7 +40,7 @@ export function assertSafeBinding(host: string, token: string | undefined, insec
   if (token || insecureNoAuth || isLoopback(host)) return;
   throw new ConfigError(
     `refusing to listen on ${host} without a token: anyone who can reach it could read and change the board. ` +
-      'Set TASKLANE_HTTP_TOKEN (e.g. `openssl rand -hex 32`), bind to 127.0.0.1, or pass --insecure-no-auth to accept the risk.',
+      'Set TASKLANE_HTTP_TOKEN (e.g. `openssl rand -hex 32`) or TASKLANE_OAUTH_ISSUER, bind to 127.0.0.1, or pass --insecure-no-auth to accept the risk.',
   );
 }
 
@@ -59,4 +59,14 @@ export function hostAndOriginValidation(allowed: string[]): RequestHandler[] {
     sendJsonRpcError(res, 403, -32000, `Invalid Origin: ${origin}`);
   };
   return [hostHeaderValidation(allowed), originValidation];
+}
+
+/** Whether hostAndOriginValidation lets a request without an Origin header through, from its Host header. */
+export function hostAllowed(hostHeader: string | undefined, allowed: string[]): boolean {
+  if (!hostHeader) return false;
+  try {
+    return allowed.includes(new URL(`http://${hostHeader}`).hostname);
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 import type { App } from '../app.js';
+import { createOAuth } from '../auth/oauth.js';
 import { ConfigError } from '../config.js';
 import type { FolderService } from '../host/folder-service.js';
 import { untilStopped } from '../process/until-stopped.js';
@@ -13,8 +14,16 @@ import { createHttpServer, type HttpOptions } from './http.js';
 export async function serveHttp(app: App, options: HttpOptions, database: string, folder?: FolderService): Promise<void> {
   const tokenHint = 'The token is the TASKLANE_HTTP_TOKEN this server was started with; `tasklane board` on this machine prints a one-time sign-in link.';
   const board = createBoardRouter({ ...app, token: options.token, tokenHint, signIn: folder?.signIn });
+  // Named tokens are checked once any exists (or an admin token or OAuth is set): creating the first one turns auth on.
+  const oauth = app.config.http.oauth ? await createOAuth(app.config.http.oauth).catch(async (err) => {
+    await folder?.close();
+    await app.close();
+    throw err;
+  }) : undefined;
+  const named = options.token || oauth || (await app.tokens.list()).length > 0;
+  const credentials = named ? { tokens: app.tokens, oauth, resourceMetadataUrl: oauth?.resourceMetadataUrl } : undefined;
   const limits = { maxMessageBytes: app.config.maxMessageBytes, maxSessions: app.config.http.maxSessions, requestTimeoutSeconds: app.config.http.requestTimeoutSeconds };
-  const server = createHttpServer(app, { ...limits, ...options, routes: (web) => web.use(board) });
+  const server = createHttpServer(app, { ...limits, credentials, ...options, routes: (web) => web.use(...(oauth ? [oauth.router] : []), board) });
   const { url } = await server.listen().catch(async (err: NodeJS.ErrnoException) => {
     await folder?.close();
     await app.close();
@@ -23,7 +32,7 @@ export async function serveHttp(app: App, options: HttpOptions, database: string
   });
   folder?.publishBoard(new URL(url).origin);
   app.log.info(
-    { version: VERSION, transport: 'http', url, auth: options.token ? 'bearer' : 'none', stateless: options.stateless ?? false, database, project: app.defaultProject },
+    { version: VERSION, transport: 'http', url, auth: credentials ? 'bearer' : 'none', stateless: options.stateless ?? false, database, project: app.defaultProject },
     'tasklane started',
   );
   const life = untilStopped(async (why) => {

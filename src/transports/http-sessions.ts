@@ -1,14 +1,16 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
+import type { SessionTransport } from './http-session-calls.js';
 
 type Session = {
   server: McpServer;
-  transport: StreamableHTTPServerTransport;
+  transport: SessionTransport;
   lastSeen: number;
   /** Requests and open streams of this session; a session with one open is never idle. */
   active: number;
+  /** The credential that opened it: only that one may use it. */
+  owner?: string;
 };
 
 /**
@@ -31,15 +33,27 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
-  add(id: string, server: McpServer, transport: StreamableHTTPServerTransport): void {
-    this.#sessions.set(id, { server, transport, lastSeen: Date.now(), active: 0 });
+  add(id: string, server: McpServer, transport: SessionTransport, owner?: string): void {
+    this.#sessions.set(id, { server, transport, lastSeen: Date.now(), active: 0, owner });
     transport.onclose = () => this.#sessions.delete(id);
   }
 
-  /** The session's transport, counted active until the response closes. */
-  use(id: string, res: Response): StreamableHTTPServerTransport | undefined {
+  /** The session's transport, if the session is open (not counted as a use). */
+  get(id: string): SessionTransport | undefined {
+    return this.#sessions.get(id)?.transport;
+  }
+
+  /** Sessions opened by this credential. */
+  ownedBy(owner: string): number {
+    let n = 0;
+    for (const s of this.#sessions.values()) if (s.owner === owner) n++;
+    return n;
+  }
+
+  /** The session's transport, counted active until the response closes; undefined when another credential opened it. */
+  use(id: string, res: ServerResponse, owner?: string): SessionTransport | undefined {
     const session = this.#sessions.get(id);
-    if (!session) return undefined;
+    if (!session || session.owner !== owner) return undefined;
     session.active++;
     session.lastSeen = Date.now();
     res.once('close', () => {

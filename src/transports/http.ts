@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import express, { type Express, type Request, type Response } from 'express';
 import { sql } from 'kysely';
 import type { App } from '../app.js';
@@ -11,10 +12,13 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../local-settings.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { createMcpServer } from '../mcp/server.js';
 import { VERSION } from '../version.js';
-import { staticBearerAuth } from './http-auth.js';
+import { accessOf } from '../auth/request-access.js';
+import { type Credentials, credentialAuth, verifyCredential } from './http-auth.js';
+import { withCredential } from '../db/acting-credential.js';
 import { jsonRpcErrorHandler, notFound, sendJsonRpcError } from './http-errors.js';
-import { allowedHostnames, assertSafeBinding, hostAndOriginValidation } from './http-guards.js';
-import { requestLog } from './http-log.js';
+import { allowedHostnames, assertSafeBinding, hostAllowed, hostAndOriginValidation } from './http-guards.js';
+import { requestLog, watchRequest } from './http-log.js';
+import { SessionTransport } from './http-session-calls.js';
 import { SessionRegistry } from './http-sessions.js';
 
 export type HttpDeps = Pick<App, 'board' | 'lessons' | 'store' | 'log' | 'defaultProject' | 'gitRef'>;
@@ -23,8 +27,10 @@ export type HttpOptions = {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** When set, every /mcp request needs `Authorization: Bearer <token>`. */
+  /** When set, every /mcp request needs `Authorization: Bearer <token>`: this admin token (TASKLANE_HTTP_TOKEN) or another credential. */
   token?: string;
+  /** Named tokens and OAuth besides the admin token; when given, /mcp needs one of them (src/transports/http-auth.ts). */
+  credentials?: Omit<Credentials, 'adminToken'>;
   /** One server and transport per request, no session ids: for replicas behind a plain load balancer. */
   stateless?: boolean;
   /** Extra hostnames accepted in Host and Origin. */
@@ -71,7 +77,8 @@ const SESSION_CAP_RETRY_SECONDS = 30;
 
 /** MCP over streamable HTTP at /mcp, with /healthz and /readyz, auth, DNS rebinding protection and sessions. */
 export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServer {
-  assertSafeBinding(options.host, options.token, options.insecureNoAuth ?? false);
+  const authenticated = Boolean(options.token || options.credentials);
+  assertSafeBinding(options.host, authenticated ? 'credentials' : undefined, options.insecureNoAuth ?? false);
   const { log } = deps;
   const sessions = new SessionRegistry((options.sessionIdleSeconds ?? 1800) * 1000, log);
   const maxSessions = options.maxSessions ?? DEFAULT_HTTP_MAX_SESSIONS;
@@ -90,6 +97,7 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
   let closing: Promise<void> | undefined;
   let address: HttpServer['address'];
 
+  const hostnames = allowedHostnames(options.host, options.allowedHosts ?? []);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(log));
@@ -108,13 +116,13 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       res.status(503).json({ status: 'not_ready', reason: 'the database does not answer' });
     }
   });
-  app.use(hostAndOriginValidation(allowedHostnames(options.host, options.allowedHosts ?? [])));
+  app.use(hostAndOriginValidation(hostnames));
   app.use((req, res, next) => {
     if (!closing) return next();
     res.setHeader('Connection', 'close');
     sendJsonRpcError(res, 503, -32000, 'The server is shutting down: retry on another replica or after it restarts');
   });
-  if (options.token) app.use('/mcp', staticBearerAuth(options.token));
+  if (authenticated) app.use('/mcp', credentialAuth({ adminToken: options.token, ...options.credentials }));
   app.use('/mcp', express.json({ limit: maxBody }));
   app.all('/mcp', (req, res, next) => {
     if (req.method !== 'GET') calls.track(res);
@@ -127,8 +135,9 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
 
   async function handleStateful(req: Request, res: Response) {
     const id = req.headers['mcp-session-id'];
+    const owner = accessOf(req)?.credential;
     if (typeof id === 'string') {
-      const transport = sessions.use(id, res);
+      const transport = sessions.use(id, res, owner);
       if (!transport) return sendJsonRpcError(res, 404, -32001, 'Session not found: it ended or expired; initialize a new one');
       return transport.handleRequest(req, res, req.body);
     }
@@ -140,18 +149,18 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
       return sendJsonRpcError(res, 503, -32000, `Too many sessions: this server holds ${maxSessions} (TASKLANE_HTTP_MAX_SESSIONS); end unused ones with DELETE, or retry later`);
     }
     const server = createMcpServer(deps);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: SessionTransport = new SessionTransport(new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (sid): void => {
         res.locals.session = sid; // for the request log: the id is new, not in the request
-        sessions.add(sid, server, transport);
+        sessions.add(sid, server, transport, owner);
       },
       ...transportOptions,
-    });
+    }));
     initializing++;
     try {
       await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
+      await transport.sdk.handleRequest(req, res, req.body);
     } finally {
       initializing--;
     }
@@ -170,11 +179,63 @@ export function createHttpServer(deps: HttpDeps, options: HttpOptions): HttpServ
     await transport.handleRequest(req, res, req.body);
   }
 
+  const credentials: Credentials = { adminToken: options.token, ...options.credentials };
+  /** What credentialAuth makes of the Authorization header: its AuthInfo, or undefined where it would answer 401. */
+  async function bearer(header: string | undefined): Promise<AuthInfo | undefined> {
+    const [type, given] = (header ?? '').split(' ');
+    if (type.toLowerCase() !== 'bearer' || !given) return undefined;
+    const info = await verifyCredential(given, credentials).catch(() => undefined);
+    return info && typeof info.expiresAt === 'number' && info.expiresAt >= Date.now() / 1000 ? info : undefined;
+  }
+
+  /**
+   * The common request, a tool call on an open session, taken before Express: the same checks as the
+   * middleware above (no Origin, an allowed Host, the credential, a JSON body within the limit), the
+   * body read and parsed once here, then answered by the session (SessionTransport) as its credential.
+   * Express's routing and body parser measured about a fifth of the server's CPU per call
+   * (bench/profile-cycle.ts http). A request that is anything else, or unusual in any way, goes to
+   * Express as before (with its body parsed), so every refusal is Express's own.
+   */
+  function takeCall(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    if (closing || req.method !== 'POST' || req.url !== '/mcp' || req.headers.origin !== undefined) return false;
+    const id = req.headers['mcp-session-id'];
+    const transport = typeof id === 'string' ? sessions.get(id) : undefined;
+    if (!transport || !hostAllowed(req.headers.host, hostnames)) return false;
+    const length = Number(req.headers['content-length']);
+    if (req.headers['content-type'] !== 'application/json' || req.headers['content-encoding'] !== undefined || !(length > 0 && length <= maxBody)) return false;
+    const verified = authenticated ? bearer(req.headers.authorization) : Promise.resolve(undefined);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', async () => {
+      const auth = await verified;
+      const body = strictJson(Buffer.concat(chunks).toString('utf8'));
+      const request = Object.assign(req, { body, auth });
+      // Refused credentials: Express answers 401 as it would have.
+      if (authenticated && !auth) return app(request as Request, res as Response);
+      const call = body === undefined ? undefined : transport.plainCall(req, body);
+      const access = accessOf(request);
+      if (call && sessions.use(id as string, res, access?.credential)) {
+        watchRequest(log, request, res);
+        calls.track(res);
+        return access ? withCredential(access.credential, () => transport.answer(call, request, res)) : transport.answer(call, request, res);
+      }
+      if (body !== undefined) return app(request as Request, res as Response);
+      // What express.json and jsonRpcErrorHandler answer to a body that is not JSON.
+      watchRequest(log, request, res);
+      const text = JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error: the body is not valid JSON' }, id: null });
+      res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+    });
+    return true;
+  }
+
   // On Node 20 these take effect only when given here, not set on the server afterwards.
   const requestTimeout = (options.requestTimeoutSeconds ?? DEFAULT_HTTP_REQUEST_TIMEOUT_SECONDS) * 1000;
   const httpServer = http.createServer(
     { requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: TIMEOUT_CHECK_MS },
-    app,
+    (req, res) => {
+      if (!takeCall(req, res)) app(req, res);
+    },
   );
 
   return {
@@ -217,7 +278,7 @@ class InFlight {
     return this.#count;
   }
 
-  track(res: Response): void {
+  track(res: http.ServerResponse): void {
     this.#count++;
     res.once('close', () => {
       if (--this.#count === 0) for (const w of this.#waiters.splice(0)) w();
@@ -233,6 +294,16 @@ class InFlight {
         resolve();
       });
     });
+  }
+}
+
+/** A body as express.json (strict) takes it: an object or array, else undefined (a parse error). */
+function strictJson(text: string): object | undefined {
+  try {
+    const value: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,17 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The package root: found upward from this file, so it works from src/ (tsx, tests) and from dist/src/. */
-function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('tasklane: package.json not found above the web module');
-    dir = up;
-  }
-  return dir;
-}
+import { packageRoot } from '../package-root.js';
 
 /** The board's ES modules and CSS, shipped in the package as they are (no build step). */
 export const BOARD_ASSETS_DIR = path.join(packageRoot(), 'web', 'board');

@@ -11,6 +11,7 @@ const STATUS: Record<ClientError['code'], number> = {
   dependency_cycle: 409,
   conflict: 409,
   lease_lost: 409,
+  forbidden: 403,
   unavailable: 503,
   internal_error: 500,
 };

@@ -1,0 +1,62 @@
+// npm run build: the prepared database image a new embedded folder starts from (see src/db/pglite-image.ts):
+// a PGlite folder made by initdb, migrated, closed, packed into dist/pglite-image/. Made again only when
+// what shapes it changed (the migrations, the code that runs them, the PGlite packages): 5–20 s otherwise.
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { openStore } from '../src/db/open.js';
+import { currentManifest, DEFAULT_IMAGE_DIR, IMAGE_FILE, type ImageManifest, MANIFEST_FILE, packImage } from '../src/db/pglite-image.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function imageKey(): string {
+  const hash = createHash('sha256');
+  const inputs = [
+    ...fs.readdirSync(path.join(ROOT, 'migrations')).sort().map((f) => path.join('migrations', f)),
+    'src/db/migrate.ts',
+    'src/db/search-extensions.ts',
+    'src/db/pglite-image.ts',
+    'node_modules/@electric-sql/pglite/package.json',
+    'node_modules/@electric-sql/pglite-pgvector/package.json',
+  ];
+  for (const file of inputs) hash.update(file).update(fs.readFileSync(path.join(ROOT, file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+function current(key: string): boolean {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(DEFAULT_IMAGE_DIR, MANIFEST_FILE), 'utf8')) as ImageManifest;
+    return manifest.key === key && fs.existsSync(path.join(DEFAULT_IMAGE_DIR, IMAGE_FILE));
+  } catch {
+    return false;
+  }
+}
+
+const key = imageKey();
+if (!current(key)) {
+  const started = Date.now();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-image-'));
+  const building = `${DEFAULT_IMAGE_DIR}.building-${randomUUID()}`;
+  try {
+    const folder = path.join(work, 'folder');
+    const store = await openStore(folder, { image: null, role: 'image build' });
+    try {
+      await migrateToLatest(store.db);
+    } finally {
+      await store.close(); // a clean shutdown: the image opens without recovery
+    }
+    fs.mkdirSync(building, { recursive: true });
+    await packImage(path.join(folder, 'pgdata'), path.join(building, IMAGE_FILE));
+    const manifest: ImageManifest = { ...currentManifest(), key };
+    fs.writeFileSync(path.join(building, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    fs.rmSync(DEFAULT_IMAGE_DIR, { recursive: true, force: true });
+    fs.renameSync(building, DEFAULT_IMAGE_DIR);
+    const size = fs.statSync(path.join(DEFAULT_IMAGE_DIR, IMAGE_FILE)).size;
+    console.log(`prepared database image: ${path.relative(ROOT, DEFAULT_IMAGE_DIR)} (${(size / 1e6).toFixed(1)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(building, { recursive: true, force: true });
+  }
+}
