@@ -39,6 +39,8 @@ async function generateBoard(store: Store, project: string, n: number) {
       select ${project}, 'T' || i, 'T' || (1 + floor(random() * (i - 1)))::int from generate_series(greatest(${from}::int, 2), ${to}::int) i, generate_series(1, i % 4) k
       on conflict do nothing`.execute(db);
   }
+  await sql`analyze tasks`.execute(db);
+  await sql`analyze task_dependencies`.execute(db);
   await sql`
     update tasks t set unmet_deps = c.n from (
       select task_id, count(*)::int as n from task_dependencies where project_id = ${project} group by 1) c
@@ -65,7 +67,7 @@ async function measureSize(store: Store, engine: string, n: number, workers: num
   const generated = elapsedMs(t0) / 1000;
   const row: Row = { engine, tasks: n, generate_s: round(generated, 1) };
 
-  const cycles = Math.min(2000, Math.max(200, n / 50));
+  const cycles = Number(arg('cycles', '400'));
   const round1 = await runRound(engineCycle(store, project, { attachLessons: false }), workers, 50, cycles);
   row.cycles_per_s = round(round1.cycles / round1.seconds, 0);
 

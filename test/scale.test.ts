@@ -73,6 +73,7 @@ describe.each(engines)('boards past the old limits on %s', (engine) => {
     await expect(ctx.board.updateTask(p, { task_id: 'T0', dependencies: [last] })).rejects.toMatchObject({ code: 'dependency_cycle' });
     const cycle = await ctx.board.updateTask(p, { task_id: 'T0', dependencies: [last] }).catch((e: Error) => e.message);
     expect(cycle).toMatch(new RegExp(`T0 → ${last} → T${CHAIN - 2} → .* → T1 → T0`));
+    expect(String(cycle).length).toBeLessThan(300); // a long cycle is shown by its ends
     await expect(ctx.board.writeTaskList(p, { tasks: [{ id: 'T0', description: 'again', dependencies: ['X'] }, { id: 'X', description: 'new', dependencies: [last] }] }))
       .rejects.toMatchObject({ code: 'dependency_cycle' });
     expect((await ctx.board.snapshot(p, ['T0'])).tasks[0]).toMatchObject({ description: 'task 0', dependencies: [] });

@@ -16,7 +16,7 @@ export async function selectBlockedChains(db: Db, projectId: string, limit: numb
       where r.project_id = ${projectId} and r.status in ('failed', 'blocked', 'cancelled') and exists (
         select 1 from task_dependencies d join tasks t on t.project_id = d.project_id and t.id = d.task_id
         where d.project_id = r.project_id and d.depends_on = r.id and t.status = 'pending')
-      order by r.seq limit ${limit}
+      limit ${limit} -- any few: ordering every dead task of a large board first would read them all
     ), up (root, id, path) as (
       select id, id, array[id] from roots
       union all
@@ -26,8 +26,10 @@ export async function selectBlockedChains(db: Db, projectId: string, limit: numb
         order by t.seq limit 1) next
       where cardinality(up.path) <= ${depth}
     )
-    select distinct on (r.seq) up.root, r.status as root_status, up.path
-    from up join roots r on r.id = up.root
-    order by r.seq, cardinality(up.path) desc`.execute(db);
+    select root, root_status, path from (
+      select distinct on (r.seq) r.seq, up.root, r.status as root_status, up.path
+      from up join roots r on r.id = up.root
+      order by r.seq, cardinality(up.path) desc) longest
+    order by seq`.execute(db);
   return rows;
 }

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './schema.js';
-import { anyOf } from './tasks.js';
+import { anyOf, insertRows } from './tasks.js';
 
 /** Select-list columns `dependencies` and `blocks` (text[], sorted) of the task row aliased `t`. */
 export function linkColumns(t: string): RawBuilder<unknown> {
@@ -69,10 +69,7 @@ export async function selectLinks(db: Db, projectId: string, taskIds: string[]) 
 }
 
 export async function insertEdges(db: Db, projectId: string, edges: Edge[]): Promise<void> {
-  for (let i = 0; i < edges.length; i += 1000) {
-    const part = edges.slice(i, i + 1000).map((e) => ({ project_id: projectId, ...e }));
-    await db.insertInto('task_dependencies').values(part).onConflict((oc) => oc.doNothing()).execute();
-  }
+  await insertRows(db, 'task_dependencies', edges.map((e) => ({ project_id: projectId, ...e })));
 }
 
 export async function deleteEdges(db: Db, projectId: string, taskId: string, dependsOn: string[]): Promise<void> {

@@ -1,16 +1,13 @@
 import { type Insertable, sql } from 'kysely';
 import { actingCredential } from './acting-credential.js';
 import type { Db, TaskEventsTable } from './schema.js';
-import { anyOf } from './tasks.js';
+import { anyOf, insertRows } from './tasks.js';
 
 export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
 
 export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += 500) {
-    const credential = actingCredential();
-    const part = events.slice(i, i + 500).map((e) => ({ ...e, credential, data: e.data ? JSON.stringify(e.data) : null }));
-    await db.insertInto('task_events').values(part).execute();
-  }
+  const credential = actingCredential();
+  await insertRows(db, 'task_events', events.map((e) => ({ ...e, credential, data: e.data ?? null })));
 }
 
 export type NoteRow = { task_id: string; at: Date; note: string; actor: string | null };

@@ -41,8 +41,41 @@ export async function selectTaskPage(db: Db, projectId: string, filter: TaskPage
   return query.orderBy('seq').limit(filter.limit).offset(filter.offset).execute();
 }
 
+/** Rows per statement of a bulk insert: one JSON parameter each, whatever the number of columns. */
+export const BULK_ROWS = 5000;
+
+/**
+ * Inserts rows as one JSON array parameter per BULK_ROWS (json_populate_recordset over the table's
+ * row type): a constant number of statements on either engine, none with a parameter per value.
+ * Columns no row names take their defaults. jsonb columns may be given as JSON text.
+ */
+export async function insertRows(db: Db, table: 'tasks' | 'task_events' | 'task_dependencies', rows: object[], jsonColumns: string[] = []): Promise<void> {
+  // Rows are grouped by the columns they give, so that a column a row leaves out takes its default.
+  const groups = new Map<string, object[]>();
+  for (const r of rows) {
+    const key = Object.keys(r).filter((k) => (r as Record<string, unknown>)[k] !== undefined).join(',');
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  for (const [key, group] of groups) await insertGroup(db, table, key.split(','), group, jsonColumns);
+}
+
+async function insertGroup(db: Db, table: string, columns: string[], rows: object[], jsonColumns: string[]) {
+  const list = sql.join(columns.map((c) => sql.ref(c)));
+  for (const part of chunks(rows, BULK_ROWS)) {
+    const json = JSON.stringify(part.map((r) => {
+      const row: Record<string, unknown> = { ...r };
+      for (const c of jsonColumns) if (typeof row[c] === 'string') row[c] = JSON.parse(row[c] as string);
+      return row;
+    }));
+    await sql`insert into ${sql.table(table)} (${list}) select ${list} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)
+      ${table === 'task_dependencies' ? sql`on conflict do nothing` : sql``}`.execute(db);
+  }
+}
+
 export async function insertTasks(db: Db, rows: Insertable<TasksTable>[]): Promise<void> {
-  for (const part of chunks(rows)) await db.insertInto('tasks').values(part).execute();
+  await insertRows(db, 'tasks', rows, ['metadata']);
 }
 
 /** A change to a task row: plain values, or SQL expressions such as `now()` or `attempts + 1`. */

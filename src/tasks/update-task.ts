@@ -4,7 +4,7 @@ import { insertEvents } from '../db/events.js';
 import type { Db, TasksTable } from '../db/schema.js';
 import { recountUnmetDeps, selectExistingIds, selectTask, updateTask as updateTaskRow } from '../db/tasks.js';
 import { DomainError, invalid, taskNotFound } from './errors.js';
-import { findNewCycle } from './cycle-check.js';
+import { findNewCycle, showCycle } from './cycle-check.js';
 import type { UpdateTaskInput } from './inputs.js';
 import { parsePriority } from './status.js';
 import { taskView, type TaskView } from './task-view.js';
@@ -48,7 +48,7 @@ export async function updateTask(db: Db, projectId: string, input: Omit<UpdateTa
       if (added.length) {
         // A new cycle runs through this task: look only at the tasks that depend on it (the write rolls back).
         const cycle = await findNewCycle(db, projectId, [row.id]);
-        if (cycle) throw new DomainError('dependency_cycle', `dependencies: this edit makes a cycle ${cycle.join(' → ')}; remove one of these dependencies`);
+        if (cycle) throw new DomainError('dependency_cycle', `dependencies: this edit makes a cycle ${showCycle(cycle)}; remove one of these dependencies`);
       }
       await recountUnmetDeps(db, projectId, [row.id]);
       before.dependencies = depsBefore;

@@ -6,7 +6,7 @@ import type { Db, TaskRow, TasksTable } from '../db/schema.js';
 import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectExistingIds, selectIdsOutside, selectTasksByIds, updateTask } from '../db/tasks.js';
 import { DomainError } from './errors.js';
 import { LIMITS } from './input-rules.js';
-import { findNewCycle } from './cycle-check.js';
+import { findNewCycle, showCycle } from './cycle-check.js';
 import { findCycle } from './graph.js';
 import type { TaskInput, WriteTaskListInput } from './inputs.js';
 import { DEFAULT_PRIORITY, parsePriority, parseStatus, parseTime } from './status.js';
@@ -139,7 +139,7 @@ function takenProgress(row: TaskRow, p: Prepared, now: Date): Updateable<TasksTa
   return patch as Updateable<TasksTable>;
 }
 
-const cycleProblem = (cycle: string[]) => `dependencies form a cycle: ${cycle.join(' → ')}; remove one of these dependencies`;
+const cycleProblem = (cycle: string[]) => `dependencies form a cycle: ${showCycle(cycle)}; remove one of these dependencies`;
 
 /** The error of a refused write: every problem found, the first 20 shown (the transaction rolls back). */
 function rejected(problems: string[], cycle: boolean): DomainError {
