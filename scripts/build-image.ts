@@ -1,29 +1,18 @@
 // npm run build: the prepared database image a new embedded folder starts from (see src/db/pglite-image.ts):
 // a PGlite folder made by initdb, migrated, closed, packed into dist/pglite-image/. Made again only when
 // what shapes it changed (the migrations, the code that runs them, the PGlite packages): 5–20 s otherwise.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openStore } from '../src/db/open.js';
+import { databaseSourceKey } from './source-key.js';
 import { currentManifest, DEFAULT_IMAGE_DIR, IMAGE_FILE, type ImageManifest, MANIFEST_FILE, packImage } from '../src/db/pglite-image.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-function imageKey(): string {
-  const hash = createHash('sha256');
-  const inputs = [
-    ...fs.readdirSync(path.join(ROOT, 'migrations')).sort().map((f) => path.join('migrations', f)),
-    'src/db/migrate.ts',
-    'src/db/search-extensions.ts',
-    'src/db/pglite-image.ts',
-    'node_modules/@electric-sql/pglite/package.json',
-    'node_modules/@electric-sql/pglite-pgvector/package.json',
-  ];
-  for (const file of inputs) hash.update(file).update(fs.readFileSync(path.join(ROOT, file)));
-  return hash.digest('hex').slice(0, 16);
-}
+const imageKey = () => databaseSourceKey(ROOT, ['src/db/pglite-image.ts']);
 
 function current(key: string): boolean {
   try {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededDataFolder } from './helpers/data-folder.js';
 import { engines, newProject } from './helpers/engines.js';
 import { FORMATS_DIR, sample } from './helpers/formats.js';
+import { stopBoardHost } from './helpers/folders.js';
 import { CLI, connectStdio, text, tokens } from './helpers/stdio-client.js';
 
 const git = (cwd: string, ...args: string[]) => {
@@ -36,6 +37,8 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     url = engine === 'pglite' ? seededDataFolder(path.join(root, 'board')) : process.env.TEST_DATABASE_URL!;
   });
   afterAll(() => {
+    // The stdio agents below start a board host on the folder: it lets go of the folder before it goes.
+    if (engine === 'pglite') stopBoardHost(url);
     fs.rmSync(root, { recursive: true, force: true });
   });
 

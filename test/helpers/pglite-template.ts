@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { databaseSourceKey } from '../../scripts/source-key.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { openStore, type Store } from '../../src/db/open.js';
 
@@ -28,18 +29,7 @@ export async function pgliteTemplate(): Promise<PgliteTemplate> {
   return { folder: path.join(dir, 'folder'), dump: path.join(dir, 'template.tar'), vectorOffered };
 }
 
-function templateKey(): string {
-  const hash = createHash('sha256');
-  const inputs = [
-    ...fs.readdirSync(path.join(ROOT, 'migrations')).sort().map((f) => path.join('migrations', f)),
-    'src/db/migrate.ts',
-    'src/db/search-extensions.ts',
-    'node_modules/@electric-sql/pglite/package.json',
-    'node_modules/@electric-sql/pglite-pgvector/package.json',
-  ];
-  for (const file of inputs) hash.update(file).update(fs.readFileSync(path.join(ROOT, file)));
-  return hash.digest('hex').slice(0, 16);
-}
+const templateKey = () => databaseSourceKey(ROOT);
 
 /** Builds beside the cache, then renames into place: runs racing to build it never see half a template. */
 async function buildTemplate(dir: string): Promise<void> {
