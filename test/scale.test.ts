@@ -59,11 +59,15 @@ describe.each(engines)('boards past the old limits on %s', (engine) => {
     const r = await ctx.board.nextTask(p, { agent: 'w' });
     expect(r).toMatchObject({ task: null, reason: 'blocked' });
     expect(r.message).toMatch(new RegExp(`deadlock: ${CHAIN - 1 + 30} pending`));
+    // Any 5 of the 31 dead ends (ordering them all would read them all), each read up from its dead end.
     expect(r.blocked_chains).toHaveLength(5);
-    // The chain from the top of the long line is cut at 50 steps, and ends at its dead end.
-    expect(r.blocked_chains![0]).toMatch(/^T50 → T49 → .* → T1 → T0 \(cancelled\)$/);
-    expect(r.blocked_chains![1]).toBe('W0 → F0 (failed)');
+    for (const chain of r.blocked_chains!) expect(chain).toMatch(/^(W(\d+) → F\2 \(failed\)|T50 → T49 → .* → T1 → T0 \(cancelled\))$/);
     expect(r.counts).toMatchObject({ total: CHAIN + 60, pending: CHAIN - 1 + 30, failed: 30, cancelled: 1, ready: 0 });
+    // With the long line the only one left, its chain is cut at 50 steps from its dead end.
+    await sql`update tasks set status = 'cancelled' where project_id = ${p} and id like 'W%'`.execute(ctx.store.db);
+    const alone = await ctx.board.nextTask(p, { agent: 'w' });
+    expect(alone.blocked_chains).toHaveLength(1);
+    expect(alone.blocked_chains![0]).toMatch(/^T50 → T49 → .* → T1 → T0 \(cancelled\)$/);
   });
 
   it(`refuses a cycle across a chain of ${CHAIN} tasks, from update_task and write_task_list, and writes nothing`, async () => {
