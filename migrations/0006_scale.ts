@@ -7,18 +7,9 @@ import { type Kysely, sql } from 'kysely';
 //   counter row. Readers sum the rows; src/db/task-counts.ts folds them back into one row per key.
 // - task_events: an index for each query the board runs across a project's events (the export's
 //   history in time order, retention by age, completions per hour).
-const STATEMENTS = [
-  `create table task_counts (
-    project_id text not null,
-    phase text,
-    status text not null,
-    ready boolean not null,
-    n bigint not null
-  )`,
-  `create index task_counts_by_project on task_counts (project_id)`,
-  `insert into task_counts (project_id, phase, status, ready, n)
-    select project_id, phase, status, status = 'pending' and unmet_deps = 0, count(*) from tasks group by 1, 2, 3, 4`,
-  `create function tasklane_count_tasks() returns trigger language plpgsql as $$
+
+/** The counting function as this migration made it (0008 restores it on the way down). */
+export const COUNT_TASKS_0006 = `create function tasklane_count_tasks() returns trigger language plpgsql as $$
   begin
     if tg_op = 'INSERT' then
       insert into task_counts (project_id, phase, status, ready, n)
@@ -35,7 +26,20 @@ const STATEMENTS = [
         group by 1, 2, 3, 4 having sum(n) <> 0;
     end if;
     return null;
-  end $$`,
+  end $$`;
+
+const STATEMENTS = [
+  `create table task_counts (
+    project_id text not null,
+    phase text,
+    status text not null,
+    ready boolean not null,
+    n bigint not null
+  )`,
+  `create index task_counts_by_project on task_counts (project_id)`,
+  `insert into task_counts (project_id, phase, status, ready, n)
+    select project_id, phase, status, status = 'pending' and unmet_deps = 0, count(*) from tasks group by 1, 2, 3, 4`,
+  COUNT_TASKS_0006,
   `create trigger tasks_count_insert after insert on tasks referencing new table as new_rows
     for each statement execute function tasklane_count_tasks()`,
   `create trigger tasks_count_update after update on tasks referencing old table as old_rows new table as new_rows

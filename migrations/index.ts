@@ -6,6 +6,7 @@ import * as m0004 from './0004_lessons_gin_direct.js';
 import * as m0005 from './0005_shift_dependents.js';
 import * as m0006 from './0006_scale.js';
 import * as m0007 from './0007_credentials.js';
+import * as m0008 from './0008_quiet_counts.js';
 
 /** Every migration, in order. Numbered and append-only: never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_shift_dependents': m0005,
   '0006_scale': m0006,
   '0007_credentials': m0007,
+  '0008_quiet_counts': m0008,
 };

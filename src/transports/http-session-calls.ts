@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type JSONRPCMessage, JSONRPCMessageSchema, type MessageExtraInfo, type RequestId, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { asJsonRpcMessage } from './jsonrpc-shape.js';
+import { type JSONRPCMessage, type MessageExtraInfo, type RequestId, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 
 type AuthInfo = MessageExtraInfo['authInfo'];
 
@@ -87,7 +88,7 @@ export class SessionTransport implements Transport {
     const version = req.headers['mcp-protocol-version'];
     if (version !== undefined && (typeof version !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(version))) return undefined;
     if (req.headers['mcp-session-id'] !== this.sessionId || this.sessionId === undefined || this.#calls.has(id)) return undefined;
-    const parsed = JSONRPCMessageSchema.safeParse(body);
-    return parsed.success && 'method' in parsed.data && 'id' in parsed.data ? (parsed.data as JSONRPCMessage & { id: RequestId }) : undefined;
+    const message = asJsonRpcMessage(body);
+    return message && 'method' in message && 'id' in message ? (message as JSONRPCMessage & { id: RequestId }) : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type JSONRPCMessage, JSONRPCMessageSchema, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { asJsonRpcMessage } from './jsonrpc-shape.js';
 import { errorLine, INVALID_REQUEST, LineSplitter, PARSE_ERROR, type RawId, tooLargeMessage } from './line-framing.js';
 
 export type LineTransportOptions = {
@@ -114,13 +115,12 @@ export class LineTransport implements Transport {
       void this.#write(errorLine(null, PARSE_ERROR, `Parse error: line ${n} is not JSON; send one JSON-RPC message per line`, n));
       return;
     }
-    const checked = JSONRPCMessageSchema.safeParse(parsed);
-    if (!checked.success) {
+    const message = asJsonRpcMessage(parsed);
+    if (!message) {
       const id = idText((parsed as { id?: unknown } | null)?.id);
       void this.#write(errorLine(id, INVALID_REQUEST, `Invalid Request: line ${n} is not a JSON-RPC 2.0 request, notification or response`, n));
       return;
     }
-    const message = checked.data;
     if ('method' in message && 'id' in message) this.#unanswered.add(message.id);
     this.onmessage?.(message);
     // A cancelled request is never answered: the end of input must not wait for it.
