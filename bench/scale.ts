@@ -33,7 +33,7 @@ async function generateBoard(store: Store, project: string, n: number) {
     const to = Math.min(n, from + 249_999);
     await sql`
       insert into tasks (project_id, id, description, phase, priority)
-      select ${project}, 'T' || i, 'bench task ' || i, 'P' || (i / 10000), 1 + (i * 7919) % 5 from generate_series(${from}::int, ${to}::int) i`.execute(db);
+      select ${project}, 'T' || i, 'bench task ' || i, 'P' || (i / 10000), 1 + (i::bigint * 7919) % 5 from generate_series(${from}::int, ${to}::int) i`.execute(db);
     await sql`
       insert into task_dependencies (project_id, task_id, depends_on)
       select ${project}, 'T' || i, 'T' || (1 + floor(random() * (i - 1)))::int from generate_series(greatest(${from}::int, 2), ${to}::int) i, generate_series(1, i % 4) k

@@ -5,18 +5,23 @@ export type BlockedChain = { root: string; root_status: string; path: string[] }
 
 /**
  * Up to `limit` chains of pending work that cannot start: each begins at a failed, blocked or
- * cancelled task (the root) that a pending task depends on, and climbs through pending dependents
- * (the first by write order at each step, at most `depth` steps). Indexed lookups only: the dead
- * tasks by status, then one dependents lookup per step; never the whole graph.
+ * cancelled task (the root) that a pending task depends on, the first such by write order, and
+ * climbs through pending dependents (the first by write order at each step, at most `depth` steps).
+ * Indexed lookups only: the dead tasks by status in write order, then one dependents lookup per
+ * step; never the whole graph.
  */
 export async function selectBlockedChains(db: Db, projectId: string, limit: number, depth = 50): Promise<BlockedChain[]> {
   const { rows } = await sql<BlockedChain>`
     with recursive roots as (
-      select r.id, r.status, r.seq from tasks r
-      where r.project_id = ${projectId} and r.status in ('failed', 'blocked', 'cancelled') and exists (
-        select 1 from task_dependencies d join tasks t on t.project_id = d.project_id and t.id = d.task_id
-        where d.project_id = r.project_id and d.depends_on = r.id and t.status = 'pending')
-      limit ${limit} -- any few: ordering every dead task of a large board first would read them all
+      -- The first dead ends in write order for each dead status, read from tasks_by_status (project,
+      -- status, seq). A plain filter let the planner scan the table, where the rows updated last lie at the end.
+      select r.id, r.status, r.seq from unnest(array['failed', 'blocked', 'cancelled']) dead(status) cross join lateral (
+        select r.id, r.status, r.seq from tasks r
+        where r.project_id = ${projectId} and r.status = dead.status and exists (
+          select 1 from task_dependencies d join tasks t on t.project_id = d.project_id and t.id = d.task_id
+          where d.project_id = r.project_id and d.depends_on = r.id and t.status = 'pending')
+        order by r.seq limit ${limit}) r
+      order by r.seq limit ${limit}
     ), up (root, id, path) as (
       select id, id, array[id] from roots
       union all

@@ -38,6 +38,8 @@ export async function selectTaskPage(db: Db, projectId: string, filter: TaskPage
   if (filter.ready) query = query.where('status', '=', 'pending').where('unmet_deps', '=', 0);
   else if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.phase) query = query.where('phase', '=', filter.phase);
+  // Ready tasks in the order get_next_task hands them out, which is tasks_ready's own order.
+  if (filter.ready) query = query.orderBy('priority');
   return query.orderBy('seq').limit(filter.limit).offset(filter.offset).execute();
 }
 

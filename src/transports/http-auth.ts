@@ -12,9 +12,18 @@ const FAR_FUTURE_SECONDS = 253_402_300_799; // 9999-12-31
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** The expected token's digest, kept: a server compares every request against the same token. */
+const expectedDigests = new Map<string, Buffer>();
+
 /** Constant-time comparison: hashing first makes the lengths equal, so the length leaks nothing either. */
 export function tokensMatch(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
+  let known = expectedDigests.get(expected);
+  if (!known) {
+    if (expectedDigests.size >= 16) expectedDigests.clear();
+    known = digest(expected);
+    expectedDigests.set(expected, known);
+  }
+  return timingSafeEqual(digest(given), known);
 }
 
 /** TASKLANE_HTTP_TOKEN: every role, every project, recorded as `admin`. */
