@@ -67,7 +67,7 @@ async function cycle(c: Client, name: string, calls?: number[]): Promise<boolean
 type Path = 'host' | 'direct' | 'pipe' | 'taskmaster';
 const taskmaster = taskmasterMcpServer();
 const PATHS: Path[] = taskmaster ? ['host', 'direct', 'pipe', 'taskmaster'] : ['host', 'direct', 'pipe'];
-const BLOCK = 10;
+const BLOCK = Number(process.env.TASKLANE_BENCH_BLOCK ?? 10);
 /** An agent, and the processes that serve it (their CPU time is counted per cycle). */
 type SoloAgent = { cycle(calls?: number[]): Promise<boolean>; client: Client; pids: number[] };
 

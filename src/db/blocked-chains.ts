@@ -6,7 +6,8 @@ export type BlockedChain = { root: string; root_status: string; path: string[] }
 /**
  * Up to `limit` chains of pending work that cannot start: each begins at a failed, blocked or
  * cancelled task (the root) that a pending task depends on, the first such by write order, and
- * climbs through pending dependents (the first by write order at each step, at most `depth` steps).
+ * climbs through pending dependents (one at each step: the first found, not the first by write
+ * order, which would read every dependent of a task many depend on; at most `depth` steps).
  * Indexed lookups only: the dead tasks by status in write order, then one dependents lookup per
  * step; never the whole graph.
  */
@@ -28,7 +29,7 @@ export async function selectBlockedChains(db: Db, projectId: string, limit: numb
       select up.root, next.id, up.path || next.id from up cross join lateral (
         select d.task_id as id from task_dependencies d join tasks t on t.project_id = d.project_id and t.id = d.task_id
         where d.project_id = ${projectId} and d.depends_on = up.id and t.status = 'pending'
-        order by t.seq limit 1) next
+        limit 1) next
       where cardinality(up.path) <= ${depth}
     )
     select root, root_status, path from (

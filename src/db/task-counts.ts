@@ -14,7 +14,8 @@ export async function selectTaskCounts(db: Db, projectId: string): Promise<Count
   const { rows } = await sql<CountRow & { deltas: number }>`
     select phase, status, ready, sum(n)::int as n, count(*)::int as deltas
     from task_counts where project_id = ${projectId} group by 1, 2, 3`.execute(db);
-  if (rows.reduce((total, r) => total + r.deltas, 0) > FOLD_AT) await foldTaskCounts(db, projectId);
+  // Folded, a project keeps a row per key (a board of many phases has hundreds): only the rows beyond count.
+  if (rows.reduce((total, r) => total + r.deltas, 0) - rows.length > FOLD_AT) await foldTaskCounts(db, projectId);
   return rows.filter((r) => r.n !== 0).map(({ deltas: _, ...r }) => r);
 }
 
