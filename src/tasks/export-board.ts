@@ -34,7 +34,8 @@ export async function exportBoard(trx: Transaction<Database>, projectId: string,
   let read = 0;
   for await (const rows of taskBatches(trx, projectId, spec.order, Math.min(SNAPSHOT_BATCH, limit))) {
     await send(writer.tasks(await withLinksAndNotes(trx, projectId, rows)));
-    options.onBatch?.((read += rows.length));
+    read += rows.length;
+    options.onBatch?.(read);
     if (read >= limit) break;
   }
   await send(writer.tasksDone(read >= limit ? Math.max(0, total - read) : 0));
