@@ -8,7 +8,7 @@ import { sameTracker, statusCommitMessage } from './status-commit-message.js';
 export const PARSED_COMPARE_MAX = 16 * 2 ** 20;
 
 /** The lines that carry an export's time (`**Generated:**`, `"generated_at"`, Taskmaster's `"created"`/`"updated"`). */
-const STAMP = /^(\*\*Generated:\*\* |\s*"(generated_at|created|updated)": ")/;
+const STAMP = /^(\*\*Generated:\*\* | {2}"generated_at": "| {6}"(created|updated)": ")/;
 
 /** Writes what `produce` sends into a file, waiting whenever the file stream is full. */
 export async function writeStreamed(file: string, produce: (sink: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
@@ -29,8 +29,8 @@ export async function writeStreamed(file: string, produce: (sink: (text: string)
  * Whether two tracker files hold the same tasks and history: parsed (layout aside) when both are small;
  * past PARSED_COMPARE_MAX, the same lines apart from the export times, read a line at a time.
  */
-export async function sameTrackerFiles(a: string, b: string): Promise<boolean> {
-  if (fs.statSync(a).size <= PARSED_COMPARE_MAX && fs.statSync(b).size <= PARSED_COMPARE_MAX) {
+export async function sameTrackerFiles(a: string, b: string, parsedMax = PARSED_COMPARE_MAX): Promise<boolean> {
+  if (fs.statSync(a).size <= parsedMax && fs.statSync(b).size <= parsedMax) {
     return sameTracker(fs.readFileSync(a, 'utf8'), fs.readFileSync(b, 'utf8'));
   }
   const lines = (file: string) => readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })[Symbol.asyncIterator]();
@@ -51,8 +51,8 @@ export async function sameTrackerFiles(a: string, b: string): Promise<boolean> {
  * message for it (`status: T3 → completed` when one task changed). Past PARSED_COMPARE_MAX, git says
  * whether the file changed and the message is `status: sync`.
  */
-export async function committedTracker(file: string): Promise<{ same: boolean; message: string }> {
-  if (fs.statSync(file).size > PARSED_COMPARE_MAX) return { same: await fileIsCommitted(file), message: 'status: sync' };
+export async function committedTracker(file: string, parsedMax = PARSED_COMPARE_MAX): Promise<{ same: boolean; message: string }> {
+  if (fs.statSync(file).size > parsedMax) return { same: await fileIsCommitted(file), message: 'status: sync' };
   const text = fs.readFileSync(file, 'utf8');
   const committed = await committedText(file);
   return { same: committed !== undefined && sameTracker(committed, text), message: statusCommitMessage(committed, text) };
