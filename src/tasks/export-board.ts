@@ -31,12 +31,25 @@ export async function exportBoard(trx: Transaction<Database>, projectId: string,
   const writer = spec.writer();
   const send = (text: string) => (text ? sink(text) : Promise.resolve());
   await send(writer.start(head));
+  // The next batch is read while this one is rendered and written: the server and this process work at once.
+  const batches = taskBatches(trx, projectId, spec.order, Math.min(SNAPSHOT_BATCH, limit));
+  const readBatch = async () => {
+    const next = await batches.next();
+    return next.done ? undefined : withLinksAndNotes(trx, projectId, next.value);
+  };
   let read = 0;
-  for await (const rows of taskBatches(trx, projectId, spec.order, Math.min(SNAPSHOT_BATCH, limit))) {
-    await send(writer.tasks(await withLinksAndNotes(trx, projectId, rows)));
-    read += rows.length;
-    options.onBatch?.(read);
-    if (read >= limit) break;
+  let next = readBatch();
+  try {
+    for (let batch = await next; batch; batch = await next) {
+      read += batch.length;
+      next = read < limit ? readBatch() : Promise.resolve(undefined);
+      next.catch(() => {}); // awaited by the loop, or below when the sink failed
+      await send(writer.tasks(batch));
+      options.onBatch?.(read);
+    }
+  } finally {
+    await next.catch(() => {});
+    await batches.return(undefined);
   }
   await send(writer.tasksDone(read >= limit ? Math.max(0, total - read) : 0));
   let logged = 0;
