@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import type { Store } from '../src/db/open.js';
 import { TaskBoard } from '../src/tasks/board.js';
+import { EXPORT_FORMATS } from '../src/trackers/export-tracker.js';
 import type { ImportInput } from '../src/tasks/import-tasks.js';
 import { openBenchStore, serverDatabase } from './databases.js';
 import { engineCycle } from './engine-cycles.js';
@@ -141,7 +142,7 @@ async function main() {
       if (EXPORT) {
         const biggest = Math.max(...SERVER_SIZES);
         const { rows: found } = await sql<{ id: string }>`select id from projects where id like ${`scale-postgres-${biggest}-%`}`.execute(store.db);
-        for (const format of ['json', 'md']) {
+        for (const format of EXPORT_FORMATS) {
           rows.push({ tasks: biggest, ...measureExport(database.url, found[0].id, format) });
           console.log(JSON.stringify(rows.at(-1)));
         }

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from './app.js';
-import type { Progress } from './commands/command-io.js';
-import { commitFile, committedText } from './git/commit-file.js';
-import { EXPORT_FORMATS, type ExportFormat, exportTracker } from './trackers/export-tracker.js';
+import type { CommandIo, Progress } from './commands/command-io.js';
+import { commitFile } from './git/commit-file.js';
+import { EXPORT_FORMATS, type ExportFormat, TRACKER_FORMATS } from './trackers/export-tracker.js';
+import { committedTracker, sameTrackerFiles, writeStreamed } from './trackers/tracker-files.js';
 import { readBacklogFolder } from './trackers/backlog-folder.js';
 import { boardProjects } from './trackers/board-projects.js';
 import { combineImports, importsSummary } from './trackers/import-summary.js';
 import { parseBacklogFiles } from './trackers/parse-backlog-md.js';
 import { FORMAT_CHOICES, parseTrackerBoards, trackerFormat } from './trackers/parse-tracker.js';
 import type { ParsedTracker, TrackerFormat } from './trackers/types.js';
-import { sameTracker, statusCommitMessage } from './trackers/status-commit-message.js';
 
 export class UsageError extends Error {}
 
@@ -56,30 +56,41 @@ function noTasksFound(file: string, boards: ParsedTracker[]): string {
 }
 
 /**
- * `tasklane export`: the tracker on stdout, or written to --out (left alone when its tasks and
- * history are the same), and with --commit committed with a `status: …` message, never pushed.
+ * `tasklane export`: the tracker streamed to stdout (through `io`), or to --out (written beside it and
+ * moved in place; the old file left alone when its tasks and history are the same), and with --commit
+ * committed with a `status: …` message, never pushed.
  */
-export async function exportCommand(app: App, project: string, options: Options, progress?: (p: Progress) => void): Promise<string> {
+export async function exportCommand(app: App, project: string, options: Options, io: CommandIo): Promise<string> {
   const format = (options.format ?? 'md') as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format: "${options.format}" is not an export format; use ${EXPORT_FORMATS.join(', ')}`);
   if (options.commit && !options.out) throw new UsageError('--commit needs --out FILE: the file to write and commit');
-  const total = progress ? (await app.board.readTaskBreakdown(project, { limit: 1 })).total_tasks : 0;
+  const total = io.progress ? (await app.board.readTaskBreakdown(project, { limit: 1 })).total_tasks : 0;
   const step = `exporting ${project}`;
-  const text = exportTracker(await app.board.snapshot(project, undefined, (read) => progress?.({ step, done: read, total })), format);
-  progress?.({ step, done: total, total });
-  if (!options.out) return text;
+  const onBatch = (read: number) => io.progress?.({ step, done: read, total });
+  const spec = TRACKER_FORMATS[format];
+  if (!options.out) {
+    await app.board.exportTo(project, spec, async (text) => {
+      io.out(text);
+      await io.drain?.();
+    }, { onBatch });
+    io.progress?.({ step, done: total, total });
+    return '';
+  }
 
   const out = path.resolve(options.cwd ?? '.', options.out);
-  const current = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
-  const unchanged = current !== undefined && sameTracker(current, text);
-  if (!unchanged) {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, text);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const fresh = `${out}.${process.pid}.tmp`;
+  try {
+    await writeStreamed(fresh, (sink) => app.board.exportTo(project, spec, sink, { onBatch }));
+    io.progress?.({ step, done: total, total });
+    const unchanged = fs.existsSync(out) && (await sameTrackerFiles(out, fresh));
+    if (!unchanged) fs.renameSync(fresh, out);
+    if (!options.commit) return `${unchanged ? 'unchanged' : 'wrote'} ${options.out}\n`;
+  } finally {
+    fs.rmSync(fresh, { force: true });
   }
-  if (!options.commit) return `${unchanged ? 'unchanged' : 'wrote'} ${options.out}\n`;
-  const committed = await committedText(out);
-  if (committed !== undefined && sameTracker(committed, unchanged ? current! : text)) return `${options.out} is unchanged since the last commit; nothing committed\n`;
-  const message = statusCommitMessage(committed, unchanged ? current! : text);
-  const sha = await commitFile(out, message);
-  return `committed ${options.out} (${sha}): ${message}\n`;
+  const committed = await committedTracker(out);
+  if (committed.same) return `${options.out} is unchanged since the last commit; nothing committed\n`;
+  const sha = await commitFile(out, committed.message);
+  return `committed ${options.out} (${sha}): ${committed.message}\n`;
 }

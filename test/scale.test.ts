@@ -7,7 +7,9 @@ import type { Db } from '../src/db/schema.js';
 import { countByStatus } from '../src/db/tasks.js';
 import { readTaskBreakdown } from '../src/tasks/breakdown.js';
 import { TaskBoard } from '../src/tasks/board.js';
-import { EXPORT_FORMATS, exportTracker } from '../src/trackers/export-tracker.js';
+import { BREAKDOWN_MAX } from '../src/mcp/resources.js';
+import { SNAPSHOT_BATCH } from '../src/tasks/snapshot.js';
+import { EXPORT_FORMATS, exportTracker, TRACKER_FORMATS } from '../src/trackers/export-tracker.js';
 import { engines, newProject, recountMismatches, useTestBoard } from './helpers/engines.js';
 import { countViolations } from './helpers/invariants.js';
 
@@ -45,6 +47,58 @@ describe.each(engines)('boards past the old limits on %s', (engine) => {
     for (const format of EXPORT_FORMATS) expect(exportTracker(snapshot, format)).toContain(`T${EXPORTED - 1}`);
     expect((await ctx.board.readTaskBreakdown(p)).total_tasks).toBe(EXPORTED);
     expect(await countViolations(ctx.store, p)).toEqual([]);
+  });
+
+  it('streams an export of several batches that equals the same board written whole, in every format', async () => {
+    const p = newProject('stream');
+    const n = 2 * SNAPSHOT_BATCH + 1234;
+    const db = ctx.store.db;
+    await sql`insert into projects (id, name) values (${p}, ${p})`.execute(db);
+    // A subtask written before its parent, then a board with phases and modules (some missing), titles,
+    // results, statuses, priorities, scalar and nested metadata, subtasks written after their parents
+    // (and some whose parent is no task), links, notes and status changes.
+    const insert = (rows: ReturnType<typeof sql>) => sql`
+      insert into tasks (project_id, id, description, title, phase, module, priority, status, result, metadata)
+      select ${p}, id, 'task ' || id, case when i % 5 = 0 then 'title ' || i end,
+        case when i % 11 = 0 then null else 'P' || (i * 7 % 4) end, case when i % 3 = 0 then null else 'M' || (i % 5) end,
+        case when i % 13 = 0 then 1 else 3 end, case when i % 4 = 0 then 'completed' when i % 9 = 0 then 'cancelled' else 'pending' end,
+        case when i % 4 = 0 then 'done ' || i end,
+        case when i % 17 = 0 then jsonb_build_object('owner', 'o' || i, '2', i, 'flag', true, 'issue', 'I-' || i)
+             when i % 19 = 0 then jsonb_build_object('nested', jsonb_build_object('a', 1), 'size', i) else '{}' end
+      from (${rows}) r(id, i)`.execute(db);
+    await insert(sql`values ('Z.1', 1)`);
+    await insert(sql`select i::text, i from generate_series(0, ${n - 1}) i`);
+    await insert(sql`select i || '.' || k, i + k from generate_series(0, ${n - 1}, 50) i, generate_series(1, 2) k`);
+    await insert(sql`select 'Q' || i || '.1', i from generate_series(0, 99) i`);
+    await insert(sql`values ('Z', 2)`);
+    await sql`
+      insert into task_dependencies (project_id, task_id, depends_on)
+      select ${p}, i::text, (i - 1)::text from generate_series(1, ${n - 1}) i where i % 10 <> 0
+      union all select ${p}, i || '.2', i || '.1' from generate_series(0, ${n - 1}, 50) i
+      union all select ${p}, i::text, i || '.1' from generate_series(0, ${n - 1}, 100) i`.execute(db);
+    await sql`
+      insert into task_events (project_id, task_id, kind, from_status, to_status, note, actor, at)
+      select ${p}, (i * 7 % ${n})::text, 'status', case when i % 3 > 0 then 'pending' end, case when i % 3 > 0 then 'in_progress' end,
+        case when i % 3 = 0 then 'note ' || i when i % 3 = 1 then '' end, 'w' || (i % 3), now() - make_interval(secs => 20000 - i)
+      from generate_series(0, 11999) i`.execute(db);
+    await sql`analyze tasks, task_dependencies, task_events`.execute(db);
+    const snapshot = await ctx.board.snapshot(p);
+    const stamps = (text: string) => text.replace(/^(\*\*Generated:\*\* |\s*"(generated_at|created|updated)": ").*$/gm, '$1');
+    for (const format of EXPORT_FORMATS) {
+      const pieces: string[] = [];
+      await ctx.board.exportTo(p, TRACKER_FORMATS[format], async (text) => void pieces.push(text));
+      expect(pieces.length, format).toBeGreaterThan(3);
+      expect(stamps(pieces.join('')), format).toBe(stamps(exportTracker(snapshot, format)));
+    }
+    // breakdown.md as a resource: the first tasks and change-log entries, and how many more there are.
+    const capped: string[] = [];
+    await ctx.board.exportTo(p, TRACKER_FORMATS.md, async (text) => void capped.push(text), { limit: BREAKDOWN_MAX });
+    const text = capped.join('');
+    const total = snapshot.tasks.length;
+    expect(text).toContain(`**Progress:** ${snapshot.tasks.filter((t) => t.status === 'completed').length} of `);
+    expect(text).toContain(`> ${(total - BREAKDOWN_MAX).toLocaleString('en-US')} more tasks are not shown here`);
+    expect(text).toMatch(/> [\d,]+ later change-log entries are not shown here: `tasklane export --format md` writes them all\.\n$/);
+    expect(text.split('\n').filter((l) => /^\| [^ ]+ \| task /.test(l))).toHaveLength(BREAKDOWN_MAX);
   });
 
   it('explains an empty claim on a large blocked board with a few chains and the counts', async () => {

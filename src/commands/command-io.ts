@@ -4,7 +4,31 @@ import { progressBar } from '../cli/progress-bar.js';
 export type Progress = { step: string; done: number; total: number };
 
 /** Where a command's output goes: this terminal, or the socket back to the CLI that asked a board host. */
-export type CommandIo = { out(text: string): void; err(text: string): void; progress?(p: Progress): void };
+/** `drain`: a promise when `out` has filled the destination's buffer (wait for it before writing more), else undefined. */
+export type CommandIo = { out(text: string): void; err(text: string): void; progress?(p: Progress): void; drain?(): Promise<void> | undefined };
+
+type Output = NodeJS.WritableStream & { writableNeedDrain?: boolean; destroyed?: boolean };
+
+/**
+ * When the stream's buffer is full, a promise that resolves once it has drained; it rejects if the
+ * stream closes first (the reader went away: a long output then stops). Else undefined.
+ */
+export function drained(stream: Output): Promise<void> | undefined {
+  if (stream.destroyed) return Promise.reject(new Error('the output was closed before the command finished'));
+  if (!stream.writableNeedDrain) return undefined;
+  return new Promise<void>((resolve, reject) => {
+    const settle = (closed: boolean) => () => {
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+      if (closed) reject(new Error('the output was closed before the command finished'));
+      else resolve();
+    };
+    const onDrain = settle(false);
+    const onClose = settle(true);
+    stream.once('drain', onDrain);
+    stream.once('close', onClose);
+  });
+}
 
 /** A command line after strict parsing. */
 export type ParsedCommand = { name: string; values: Record<string, string | boolean | undefined>; positionals: string[] };
@@ -13,6 +37,7 @@ export const processIo: CommandIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   progress: progressBar(process.stderr),
+  drain: () => drained(process.stdout),
 };
 
 export const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

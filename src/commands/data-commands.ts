@@ -45,7 +45,7 @@ export async function executeDataCommand(app: App, cmd: ParsedCommand, client: C
       io.out(await importCommand(app, project, cmd.positionals[0], trackerOptions, io.progress));
       return 0;
     case 'export':
-      io.out(await exportCommand(app, project, trackerOptions, io.progress));
+      io.out(await exportCommand(app, project, trackerOptions, io));
       return 0;
     case 'lessons':
       return lessonsCommand(app, project, cmd.positionals, cmd.values, io);

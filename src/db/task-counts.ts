@@ -32,3 +32,10 @@ export async function foldTaskCounts(db: Db, projectId: string): Promise<void> {
     insert into task_counts (project_id, phase, status, ready, n)
     select ${projectId}, phase, status, ready, sum(n) from gone group by 1, 2, 3, 4 having sum(n) <> 0`.execute(db);
 }
+
+/** The number of tasks per status, summed from the deltas without folding them: a read, for a read-only transaction. */
+export async function sumTaskCounts(db: Db, projectId: string): Promise<Map<string, number>> {
+  const { rows } = await sql<{ status: string; n: number }>`
+    select status, sum(n)::int as n from task_counts where project_id = ${projectId} group by 1`.execute(db);
+  return new Map(rows.map((r) => [r.status, r.n]));
+}

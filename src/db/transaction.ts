@@ -53,3 +53,11 @@ export async function retrying<T>(work: () => Promise<T>, onLoss: OnLoss = 'unkn
     }
   }
 }
+
+/**
+ * Work that reads a consistent picture of the board across many statements (an export): one
+ * repeatable-read, read-only transaction. Never retried: the work may have sent its output already.
+ */
+export function inReadSnapshot<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
+}

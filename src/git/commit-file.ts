@@ -21,3 +21,12 @@ export async function commitFile(file: string, message: string): Promise<string>
   const result = await git.commit(message, [abs]);
   return result.commit;
 }
+
+/** Whether the file is committed at HEAD as it is now (tracked, with no change). */
+export async function fileIsCommitted(file: string): Promise<boolean> {
+  const abs = path.resolve(file);
+  const git = simpleGit({ baseDir: path.dirname(abs) });
+  if (!(await git.checkIsRepo())) throw new NotARepositoryError(`${path.dirname(abs)} is not inside a git repository; --commit needs one`);
+  const tracked = await git.raw(['ls-files', '--', abs]);
+  return tracked.trim() !== '' && (await git.raw(['status', '--porcelain', '--', abs])).trim() === '';
+}

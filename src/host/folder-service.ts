@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { App } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
-import type { CommandIo } from '../commands/command-io.js';
+import { type CommandIo, drained } from '../commands/command-io.js';
 import type { Logger } from '../log.js';
 import { VERSION } from '../version.js';
 import type { Ack, Hello } from './host-connection.js';
@@ -110,6 +110,7 @@ export async function serveFolder(options: FolderServiceOptions): Promise<Folder
     out: (text) => socket.write(`${JSON.stringify({ out: text })}\n`),
     err: (text) => socket.write(`${JSON.stringify({ err: text })}\n`),
     progress: (p) => socket.write(`${JSON.stringify({ progress: p })}\n`),
+    drain: () => drained(socket),
   });
 
   const runCommand = async (socket: net.Socket, hello: Hello, settings: Config) => {

@@ -13,7 +13,15 @@ export function printHostedOutput({ socket, rest }: HostConnection, io: CommandI
       Number.MAX_SAFE_INTEGER,
       (line) => {
         const entry = JSON.parse(line.toString('utf8')) as OutputLine;
-        if (entry.out) io.out(entry.out);
+        if (entry.out) {
+          io.out(entry.out);
+          // A long export: read no more from the host until this side's output has drained.
+          const full = io.drain?.();
+          if (full) {
+            socket.pause();
+            void full.then(() => socket.resume(), () => socket.destroy());
+          }
+        }
         if (entry.err) io.err(entry.err);
         if (entry.progress) io.progress?.(entry.progress);
         if (typeof entry.code === 'number') code = entry.code;

@@ -1,11 +1,16 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { DomainError, invalid } from '../tasks/errors.js';
 import { idProblem } from '../tasks/input-rules.js';
-import { exportTaskStatusMd } from '../trackers/export-task-status-md.js';
+import { TRACKER_FORMATS } from '../trackers/export-tracker.js';
 import { answerRead } from './read-errors.js';
 import type { ToolContext } from './task-tools.js';
 
 const LISTED_TASKS = 100;
+/**
+ * A resource is one message: breakdown.md shows the first tasks (in its sections order) and change-log
+ * entries up to this many each, then a line with how many more there are and where to read them.
+ */
+export const BREAKDOWN_MAX = 5000;
 
 /** A URI variable, percent-decoded and checked as the id it names. */
 function variable(name: string, v: string | string[] | undefined): string {
@@ -30,11 +35,13 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
     new ResourceTemplate('tasklane://{project}/breakdown.md', {
       list: async () => ({ resources: [{ uri: breakdownUri(ctx.defaultProject), name: `${ctx.defaultProject} breakdown`, mimeType: 'text/markdown' }] }),
     }),
-    { title: 'Task breakdown (Markdown)', description: 'The whole board as a TASK-STATUS.md tracker: phases, sections, progress, change log.', mimeType: 'text/markdown' },
+    { title: 'Task breakdown (Markdown)', description: `The board as a TASK-STATUS.md tracker: phases, sections, progress, change log (up to ${BREAKDOWN_MAX} tasks and change-log entries; \`tasklane export\` writes all of a larger board).`, mimeType: 'text/markdown' },
     (uri, vars) =>
       answerRead(ctx.log, { resource: 'breakdown' }, async () => {
-        const snapshot = await ctx.board.snapshot(variable('project', vars.project));
-        return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: exportTaskStatusMd(snapshot) }] };
+        const pieces: string[] = [];
+        const sink = async (text: string) => void pieces.push(text);
+        await ctx.board.exportTo(variable('project', vars.project), TRACKER_FORMATS.md, sink, { limit: BREAKDOWN_MAX });
+        return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: pieces.join('') }] };
       }),
   );
 

@@ -4,7 +4,9 @@ import { notifyChange } from '../db/notify.js';
 import { lockProject, type ProjectLockMode } from '../db/project-lock.js';
 import type { Database } from '../db/schema.js';
 import { peekNextTask } from '../db/claim-next-task.js';
-import { inTransaction, retrying } from '../db/transaction.js';
+import { inReadSnapshot, inTransaction, retrying } from '../db/transaction.js';
+import type { TrackerFormatSpec } from '../trackers/tracker-writer.js';
+import { exportBoard, type ExportOptions, type ExportSink } from './export-board.js';
 import { addNote } from './add-note.js';
 import { agentsView } from './agents-view.js';
 import { boardSnapshot } from './board-snapshot.js';
@@ -236,6 +238,11 @@ export class TaskBoard {
   /** Every task of a project with notes and metadata, and its events: what exports are made from. */
   snapshot(project: string, taskIds?: string[], onBatch?: (read: number) => void) {
     return inTransaction(this.db, (trx) => readSnapshot(trx, project, taskIds, onBatch));
+  }
+
+  /** The board streamed into `sink` in a tracker format, in bounded memory whatever its size (see exportBoard). */
+  exportTo(project: string, spec: TrackerFormatSpec, sink: ExportSink, options?: ExportOptions) {
+    return inReadSnapshot(this.db, (trx) => exportBoard(trx, project, spec, sink, options));
   }
 
   updateTask(project: string, input: Omit<UpdateTaskInput, 'project'>) {

@@ -45,7 +45,8 @@ export async function* snapshotBatches(db: Db, projectId: string, taskIds?: stri
   }
 }
 
-async function withLinksAndNotes(db: Db, projectId: string, rows: TaskRow[]): Promise<SnapshotTask[]> {
+/** Task rows as snapshot tasks: each with its links and notes (two statements for the batch). */
+export async function withLinksAndNotes(db: Db, projectId: string, rows: TaskRow[]): Promise<SnapshotTask[]> {
   const ids = rows.map((r) => r.id);
   const links = await selectLinks(db, projectId, ids);
   const notes = await selectNotes(db, projectId, ids);

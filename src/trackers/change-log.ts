@@ -1,7 +1,7 @@
 import type { SnapshotEvent } from '../tasks/snapshot.js';
 import { columnKey } from './task-table.js';
 import type { TrackerBuilder } from './tracker-builder.js';
-import { markdownCell, markdownTable } from './markdown-table.js';
+import { markdownCell, markdownRows } from './markdown-table.js';
 
 const LOG_COLUMNS = {
   at: ['timestamp', 'time', 'date', 'at'],
@@ -55,10 +55,9 @@ export function readChangeLog(header: string[], rows: string[][], line: number, 
 /** The events worth a line in a tracker: status changes and notes (not creations or edits). */
 export const changeLogEvents = (events: SnapshotEvent[]) => events.filter((e) => e.note || (e.from_status && e.to_status));
 
-export function renderChangeLog(events: SnapshotEvent[], status: (s: string | undefined) => string, empty: string): string {
-  return markdownTable(
-    ['Timestamp', 'Task ID', 'Old Status', 'New Status', 'Agent', 'Notes'],
-    changeLogEvents(events).map((e) => [e.at, e.task_id, status(e.from_status), status(e.to_status), e.agent ?? empty, e.note ?? empty]),
-    empty,
-  );
+export const CHANGE_LOG_HEADER = ['Timestamp', 'Task ID', 'Old Status', 'New Status', 'Agent', 'Notes'];
+
+/** Change-log rows (each line ending in a newline) for the events worth a line. */
+export function changeLogRows(events: SnapshotEvent[], status: (s: string | undefined) => string, empty: string): string {
+  return markdownRows(changeLogEvents(events).map((e) => [e.at, e.task_id, status(e.from_status), status(e.to_status), e.agent ?? empty, e.note ?? empty]), empty);
 }

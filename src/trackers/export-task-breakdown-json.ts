@@ -1,8 +1,21 @@
-import type { Snapshot } from '../tasks/snapshot.js';
+import type { SnapshotTask } from '../tasks/snapshot.js';
+import { jsonItems, type TrackerWriter } from './tracker-writer.js';
 
-/** The board as a task-breakdown.json: `{generated_at, total_tasks, tasks}` with status fields and notes. */
-export function exportTaskBreakdownJson(snapshot: Snapshot): string {
-  const tasks = snapshot.tasks.map((t) => ({
+/** The board as a task-breakdown.json: `{project, generated_at, total_tasks, tasks}` with status fields and notes. */
+export function taskBreakdownJsonWriter(): TrackerWriter {
+  const items = jsonItems(2);
+  return {
+    start: (h) =>
+      `{\n  "project": ${JSON.stringify(h.project)},\n  "generated_at": ${JSON.stringify(h.generated_at)},\n  "total_tasks": ${h.counts.total},\n  "tasks": [`,
+    tasks: (batch) => batch.map((t) => items.item(breakdownTask(t))).join(''),
+    tasksDone: () => `${items.close()}\n}\n`,
+    events: () => '',
+    end: () => '',
+  };
+}
+
+function breakdownTask(t: SnapshotTask) {
+  return {
     ...t.metadata,
     id: t.id,
     ...(t.title ? { title: t.title } : {}),
@@ -25,6 +38,5 @@ export function exportTaskBreakdownJson(snapshot: Snapshot): string {
     commit_sha: t.commit_sha ?? null,
     used_tokens: t.used_tokens ?? null,
     notes: t.notes,
-  }));
-  return `${JSON.stringify({ project: snapshot.project, generated_at: snapshot.generated_at, total_tasks: tasks.length, tasks }, null, 2)}\n`;
+  };
 }

@@ -1,7 +1,7 @@
-import type { Snapshot, SnapshotTask } from '../tasks/snapshot.js';
-import { renderChangeLog } from './change-log.js';
-import { groupTasks, tally } from './group-tasks.js';
-import { markdownTable } from './markdown-table.js';
+import type { SnapshotTask } from '../tasks/snapshot.js';
+import { CHANGE_LOG_HEADER, changeLogRows } from './change-log.js';
+import { markdownHeader, markdownRows, markdownTable } from './markdown-table.js';
+import type { TrackerWriter } from './tracker-writer.js';
 
 const CODES: Record<string, string> = {
   pending: '🔲 PENDING', ready: '🟦 READY', in_progress: '🟧 RUNNING', review: '🟪 REVIEW',
@@ -18,41 +18,57 @@ const code = (status: string | undefined) => (status ? (CODES[status] ?? status.
 const taskCode = (t: SnapshotTask) => code(t.status === 'pending' && t.ready ? 'ready' : t.status);
 const codeWord = (status: string) => code(status).split(' ').pop()!;
 
-/** The board as a TASK-STATUS.md tracker: phases and sections, a legend, progress per section, a change log. */
-export function exportTaskStatusMd(snapshot: Snapshot): string {
-  const { tasks } = snapshot;
-  const done = tally(tasks, 'completed');
-  const relevant = tasks.length - tally(tasks, 'cancelled');
-  const out: string[] = [
-    `# ${snapshot.project} — Task Status Tracker`,
-    '',
-    `**Generated:** ${snapshot.generated_at}`,
-    `**Progress:** ${done} of ${relevant} tasks completed (${relevant ? Math.round((done / relevant) * 1000) / 10 : 0}%)`,
-    '',
-  ];
+const MORE_TASKS = (n: number) =>
+  `> ${n.toLocaleString('en-US')} more tasks are not shown here (the progress above counts them; the sections below do not): ` +
+  '`tasklane export --format md` writes the whole board, and read_task_breakdown pages through it.\n\n';
+const MORE_EVENTS = (n: number) => `\n> ${n.toLocaleString('en-US')} later change-log entries are not shown here: \`tasklane export --format md\` writes them all.\n`;
+
+/**
+ * The board as a TASK-STATUS.md tracker: phases and sections, a legend, progress per section, a
+ * change log. Tasks come in sections order; a section's table is written row by row as it is read.
+ */
+export function taskStatusMdWriter(): TrackerWriter {
   const summary: Array<Array<string | number>> = [];
-  for (const group of groupTasks(tasks)) {
-    if (group.phase) out.push(`## ${group.phase}`, '');
-    for (const section of group.sections) {
-      if (section.module) out.push(`### ${section.module}`, '');
-      out.push(
-        markdownTable(
-          ['ID', 'Task', 'Status', 'Agent', 'Branch', 'Started', 'Completed', 'Depends On', 'Priority', 'Result'],
-          section.tasks.map((t) => [t.id, t.description, taskCode(t), t.assignee, t.branch, t.started_at, t.completed_at, t.dependencies.join(', '), t.priority, t.result]),
-          '-',
-        ),
-        '',
-      );
-      const list = section.tasks;
-      summary.push([
-        [group.phase, section.module].filter(Boolean).join(' / ') || '(no phase)',
-        list.length, tally(list, 'completed'), tally(list, 'in_progress') + tally(list, 'review'),
-        tally(list, 'blocked') + tally(list, 'failed'), tally(list, 'pending'),
-      ]);
-    }
-  }
-  out.push('## Status Legend', '', markdownTable(['Status', 'Code', 'Description'], LEGEND.map(([s, d]) => [code(s), `\`${codeWord(s)}\``, d])), '');
-  out.push('## Progress Summary', '', markdownTable(['Section', 'Total', 'Done', 'In Progress', 'Blocked', 'Pending'], summary), '');
-  out.push('## Change Log', '', renderChangeLog(snapshot.events, (s) => (s ? codeWord(s) : '-'), '-'), '');
-  return out.join('\n');
+  let at: { phase?: string; module?: string; tally: Record<string, number> } | undefined;
+  const closeSection = () => {
+    if (!at) return '';
+    const n = (status: string) => at!.tally[status] ?? 0;
+    const total = Object.values(at.tally).reduce((a, b) => a + b, 0);
+    summary.push([[at.phase, at.module].filter(Boolean).join(' / ') || '(no phase)', total, n('completed'), n('in_progress') + n('review'), n('blocked') + n('failed'), n('pending')]);
+    return '\n';
+  };
+  return {
+    start: (h) => {
+      const { completed: done, total, cancelled } = h.counts;
+      const relevant = total - cancelled;
+      return `# ${h.project} — Task Status Tracker\n\n**Generated:** ${h.generated_at}\n` +
+        `**Progress:** ${done} of ${relevant} tasks completed (${relevant ? Math.round((done / relevant) * 1000) / 10 : 0}%)\n\n`;
+    },
+    tasks: (batch) => {
+      let text = '';
+      for (const t of batch) {
+        const newPhase = !at || t.phase !== at.phase;
+        if (newPhase || t.module !== at!.module) {
+          text += closeSection();
+          if (newPhase && t.phase) text += `## ${t.phase}\n\n`;
+          if (t.module) text += `### ${t.module}\n\n`;
+          text += markdownHeader(TABLE);
+          at = { phase: t.phase, module: t.module, tally: {} };
+        }
+        at!.tally[t.status] = (at!.tally[t.status] ?? 0) + 1;
+        text += markdownRows([[t.id, t.description, taskCode(t), t.assignee, t.branch, t.started_at, t.completed_at, t.dependencies.join(', '), t.priority, t.result]], '-');
+      }
+      return text;
+    },
+    tasksDone: (omitted) =>
+      closeSection() +
+      (omitted ? MORE_TASKS(omitted) : '') +
+      `## Status Legend\n\n${markdownTable(['Status', 'Code', 'Description'], LEGEND.map(([s, d]) => [code(s), `\`${codeWord(s)}\``, d]))}\n\n` +
+      `## Progress Summary\n\n${markdownTable(['Section', 'Total', 'Done', 'In Progress', 'Blocked', 'Pending'], summary)}\n\n` +
+      `## Change Log\n\n${markdownHeader(CHANGE_LOG_HEADER)}`,
+    events: (batch) => changeLogRows(batch, (s) => (s ? codeWord(s) : '-'), '-'),
+    end: (omitted) => (omitted ? MORE_EVENTS(omitted) : ''),
+  };
 }
+
+const TABLE = ['ID', 'Task', 'Status', 'Agent', 'Branch', 'Started', 'Completed', 'Depends On', 'Priority', 'Result'];
