@@ -1,9 +1,10 @@
 import type { Insertable, Updateable } from 'kysely';
-import { deleteEdges, insertEdges, selectDependentIds, selectEdgesOf } from '../db/dependencies.js';
+import { deleteEdges, type Edge, insertEdges, selectDependentIds, selectEdgesOf } from '../db/dependencies.js';
+import { updateTaskRows } from '../db/bulk.js';
 import { insertEvents, selectNotes, type NewEvent } from '../db/events.js';
 import { ensureProject, selectProjectSettings } from '../db/projects.js';
 import type { Db, TaskRow, TasksTable } from '../db/schema.js';
-import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectExistingIds, selectIdsOutside, selectTasksByIds, updateTask } from '../db/tasks.js';
+import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectIdsOutside, selectStatuses, selectTasksByIds } from '../db/tasks.js';
 import { DomainError } from './errors.js';
 import { LIMITS } from './input-rules.js';
 import { findNewCycle, showCycle } from './cycle-check.js';
@@ -176,7 +177,9 @@ export async function writeTaskList(
   const existing = new Map((await selectTasksByIds(db, projectId, listedIds)).map((r) => [r.id, r]));
   const depsBefore = new Map<string, string[]>();
   for (const e of await selectEdgesOf(db, projectId, [...existing.keys()])) {
-    depsBefore.set(e.task_id, [...(depsBefore.get(e.task_id) ?? []), e.depends_on]);
+    const deps = depsBefore.get(e.task_id);
+    if (deps) deps.push(e.depends_on);
+    else depsBefore.set(e.task_id, [e.depends_on]);
   }
   const graph = new Map<string, string[]>();
   for (const p of prepared) {
@@ -185,7 +188,7 @@ export async function writeTaskList(
   }
   // In a merge, a dependency may name a task of the board that the list leaves out.
   const outside = mode === 'merge' ? [...new Set(prepared.flatMap((p) => p.input.dependencies ?? []))].filter((d) => !graph.has(d)) : [];
-  const onBoard = new Set(await selectExistingIds(db, projectId, outside));
+  const onBoard = await selectStatuses(db, projectId, outside);
   for (const p of prepared) {
     for (const dep of p.input.dependencies ?? []) {
       if (dep === p.input.id) problems.push(`tasks[${p.index}] (${dep}).dependencies: a task cannot depend on itself`);
@@ -196,9 +199,8 @@ export async function writeTaskList(
   }
   // Tasks whose dependencies this write changes: every new cycle passes through one of them.
   const rewired = prepared.map((p) => p.input.id).filter((id) => {
-    const before = depsBefore.get(id) ?? [];
-    const after = graph.get(id)!;
-    return after.some((d) => !before.includes(d));
+    const before = new Set(depsBefore.get(id));
+    return graph.get(id)!.some((d) => !before.has(d));
   });
   // New tasks have no dependents on the board, so when only they gain edges a cycle lies within the list.
   const inListOnly = rewired.every((id) => !existing.has(id));
@@ -214,6 +216,13 @@ export async function writeTaskList(
 
   const events: NewEvent[] = [];
   const fresh = prepared.filter((p) => !existing.has(p.input.id));
+  // New tasks are written with their unmet_deps, counted from the statuses this write leaves.
+  const statusAfter = (id: string) => {
+    const p = prepared[seen.get(id) ?? -1];
+    const row = existing.get(id);
+    if (!p) return onBoard.get(id);
+    return !row || (takeProgress && p.givenProgress.includes('status')) ? p.progress.status : row.status;
+  };
   await insertTasks(
     db,
     fresh.map((p) => ({
@@ -232,6 +241,7 @@ export async function writeTaskList(
       lease_expires_at: null,
       metadata: JSON.stringify(p.metadata),
       ...p.progress,
+      unmet_deps: graph.get(p.input.id)!.filter((d) => statusAfter(d) !== 'completed').length,
     })),
   );
   for (const p of fresh) {
@@ -240,8 +250,10 @@ export async function writeTaskList(
 
   let updated = 0;
   const statusChanged: string[] = [];
-  // The tasks whose unmet_deps may be off: new ones, those whose dependencies changed, and (below) dependents of a status change.
-  const rewiredOrFresh = fresh.map((p) => p.input.id);
+  // The tasks whose unmet_deps may be off: those whose dependencies changed, and (below) dependents of a status change.
+  const rewiredExisting: string[] = [];
+  const patches: Array<{ id: string } & Record<string, unknown>> = [];
+  const edgesGone: Edge[] = [];
   const existingNotes = await selectNotes(db, projectId, prepared.filter((p) => existing.has(p.input.id) && p.notes.length).map((p) => p.input.id));
   for (const p of prepared) {
     const row = existing.get(p.input.id);
@@ -250,13 +262,14 @@ export async function writeTaskList(
     const patch = { ...changedFields(row, p.fields), ...progress };
     const before = depsBefore.get(row.id) ?? [];
     const depsAfter = graph.get(row.id)!;
-    const depsChanged = before.length !== depsAfter.length || before.some((d) => !depsAfter.includes(d));
+    const after = new Set(depsAfter);
+    const depsChanged = before.length !== depsAfter.length || before.some((d) => !after.has(d));
     if (Object.keys(patch).length === 0 && !depsChanged) continue;
     updated++;
-    await updateTask(db, projectId, row.id, patch);
+    patches.push({ ...patch, id: row.id });
     if (depsChanged) {
-      rewiredOrFresh.push(row.id);
-      await deleteEdges(db, projectId, row.id, before.filter((d) => !depsAfter.includes(d)));
+      rewiredExisting.push(row.id);
+      for (const d of before) if (!after.has(d)) edgesGone.push({ task_id: row.id, depends_on: d });
     }
     const data: Record<string, unknown> = { fields: Object.keys(patch) };
     if (depsChanged) data.dependencies = { from: before, to: depsAfter };
@@ -277,12 +290,14 @@ export async function writeTaskList(
       events.push({ project_id: projectId, task_id: p.input.id, actor: n.agent ?? actor, kind: 'note', note: n.note, at: n.at });
     }
   }
+  await updateTaskRows(db, projectId, patches);
+  await deleteEdges(db, projectId, edgesGone);
   await insertEdges(
     db,
     projectId,
     prepared.flatMap((p) => {
-      const before = depsBefore.get(p.input.id) ?? [];
-      return graph.get(p.input.id)!.filter((dep) => !before.includes(dep)).map((dep) => ({ task_id: p.input.id, depends_on: dep }));
+      const before = new Set(depsBefore.get(p.input.id));
+      return graph.get(p.input.id)!.filter((dep) => !before.has(dep)).map((dep) => ({ task_id: p.input.id, depends_on: dep }));
     }),
   );
   if (!inListOnly) {
@@ -291,7 +306,7 @@ export async function writeTaskList(
     if (found) throw rejected([cycleProblem(found)], true);
   }
   const dependents = statusChanged.length ? await selectDependentIds(db, projectId, statusChanged) : [];
-  await recountUnmetDeps(db, projectId, [...new Set([...rewiredOrFresh, ...dependents])]);
+  await recountUnmetDeps(db, projectId, [...new Set([...rewiredExisting, ...dependents])]);
   await insertEvents(db, events);
   const total = mode === 'replace' ? prepared.length : (await countByStatus(db, projectId)).total;
 
