@@ -24,6 +24,19 @@ export async function selectTasksByIds(db: Db, projectId: string, taskIds: strin
   return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).orderBy('seq').execute();
 }
 
+/** The columns a write compares with its input (what it may change), by task. */
+export const WRITTEN_COLUMNS = [
+  'id', 'title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'estimated_complexity', 'estimate_tokens', 'max_attempts',
+  'status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens',
+] as const;
+export type WrittenColumns = Pick<TaskRow, (typeof WRITTEN_COLUMNS)[number]>;
+
+/** Those of taskIds that are tasks of the project, with the columns a write compares. */
+export async function selectWrittenColumns(db: Db, projectId: string, taskIds: string[]): Promise<WrittenColumns[]> {
+  if (taskIds.length === 0) return [];
+  return db.selectFrom('tasks').select(WRITTEN_COLUMNS).where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
+}
+
 export type TaskPageFilter = { status?: string; ready?: boolean; phase?: string; limit: number; offset: number };
 
 export async function selectTaskPage(db: Db, projectId: string, filter: TaskPageFilter): Promise<TaskRow[]> {

@@ -3,8 +3,8 @@ import { deleteEdges, type Edge, insertEdges, selectDependentIds, selectEdgesOf 
 import { updateTaskRows } from '../db/bulk.js';
 import { insertEvents, selectNotes, type NewEvent } from '../db/events.js';
 import { ensureProject, selectProjectSettings } from '../db/projects.js';
-import type { Db, TaskRow, TasksTable } from '../db/schema.js';
-import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectIdsOutside, selectStatuses, selectTasksByIds } from '../db/tasks.js';
+import type { Db, TasksTable } from '../db/schema.js';
+import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectIdsOutside, selectStatuses, selectWrittenColumns, type WrittenColumns } from '../db/tasks.js';
 import { DomainError } from './errors.js';
 import { LIMITS } from './input-rules.js';
 import { findNewCycle, showCycle } from './cycle-check.js';
@@ -113,7 +113,7 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   };
 }
 
-function changedFields(row: TaskRow, fields: Prepared['fields']): Updateable<TasksTable> {
+function changedFields(row: WrittenColumns, fields: Prepared['fields']): Updateable<TasksTable> {
   const patch: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     const current = row[key as DescriptiveField];
@@ -127,7 +127,7 @@ const timeOf = (v: unknown) => (v == null ? null : new Date(v as Date | string).
 const sameValue = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? timeOf(a) === timeOf(b) : a === b);
 
 /** The status fields the input gives that differ from the row (progress: 'take'). */
-function takenProgress(row: TaskRow, p: Prepared, now: Date): Updateable<TasksTable> {
+function takenProgress(row: WrittenColumns, p: Prepared, now: Date): Updateable<TasksTable> {
   const patch: Record<string, unknown> = {};
   for (const key of p.givenProgress) {
     const value = p.progress[key];
@@ -174,7 +174,7 @@ export async function writeTaskList(
 
   // Only the listed tasks and their links are read: a write costs what it writes, whatever the board's size.
   const listedIds = prepared.map((p) => p.input.id);
-  const existing = new Map((await selectTasksByIds(db, projectId, listedIds)).map((r) => [r.id, r]));
+  const existing = new Map((await selectWrittenColumns(db, projectId, listedIds)).map((r) => [r.id, r]));
   const depsBefore = new Map<string, string[]>();
   for (const e of await selectEdgesOf(db, projectId, [...existing.keys()])) {
     const deps = depsBefore.get(e.task_id);
@@ -204,7 +204,7 @@ export async function writeTaskList(
   });
   // New tasks have no dependents on the board, so when only they gain edges a cycle lies within the list.
   const inListOnly = rewired.every((id) => !existing.has(id));
-  const cycle = problems.length === 0 && inListOnly ? findCycle(graph) : undefined;
+  const cycle = problems.length === 0 && rewired.length > 0 && inListOnly ? findCycle(graph) : undefined;
   if (cycle) problems.push(cycleProblem(cycle));
   if (problems.length > 0) throw rejected(problems, Boolean(cycle));
 
