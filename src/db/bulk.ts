@@ -9,6 +9,7 @@ export type BulkTable = 'tasks' | 'task_events' | 'task_dependencies';
 /** The type of each column a bulk write may give that is not text. */
 const COLUMN_TYPES: Record<string, string> = {
   tags: 'text[]',
+  dependencies: 'text[]',
   metadata: 'jsonb',
   data: 'jsonb',
   priority: 'int',
@@ -101,4 +102,32 @@ export async function updateTaskRows(db: Db, projectId: string, rows: Array<{ id
         from ${from} where t.project_id = ${projectId} and t.id = u.id`.execute(db);
     }
   }
+}
+
+/**
+ * Of some tasks of a project, each row `{id, …columns}` with the values a write would give them (and
+ * `dependencies`, compared as a set, when it sets them), the ids of those that differ in any: the
+ * others are unchanged, and need not be read or written. BULK_ROWS a statement.
+ */
+export async function selectChangedTaskIds(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [key, group] of byColumns(rows)) {
+    const columns = key.split(',');
+    if (columns.length === 1) continue; // nothing given but the id
+    const links = columns.includes('dependencies')
+      ? sql`cross join lateral (select array(select d.depends_on from task_dependencies d where d.project_id = t.project_id and d.task_id = t.id) as deps offset 0) e` // offset 0: read once a row
+      : sql``;
+    for (const part of chunks(group)) {
+      const { from, typed } = unnested(columns, part);
+      const tests = columns.flatMap((c, i) => {
+        if (c === 'id') return [];
+        return c === 'dependencies' ? [sql`not (e.deps @> ${typed[i]} and e.deps <@ ${typed[i]})`] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`];
+      });
+      const { rows: found } = await sql<{ id: string }>`
+        select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id ${links}
+        where ${sql.join(tests, sql` or `)}`.execute(db);
+      for (const r of found) changed.push(r.id);
+    }
+  }
+  return changed;
 }

@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely';
 import { deleteEdges, type Edge, insertEdges, selectDependentIds, selectEdgesOf } from '../db/dependencies.js';
-import { updateTaskRows } from '../db/bulk.js';
+import { selectChangedTaskIds, updateTaskRows } from '../db/bulk.js';
 import { insertEvents, selectNotes, type NewEvent } from '../db/events.js';
 import { ensureProject, selectProjectSettings } from '../db/projects.js';
 import type { Db, TasksTable } from '../db/schema.js';
@@ -172,56 +172,64 @@ export async function writeTaskList(
   });
   const prepared = input.tasks.map((t, i) => prepare(t, i, problems, now));
 
-  // Only the listed tasks and their links are read: a write costs what it writes, whatever the board's size.
+  // Only the listed tasks are read, and of those on the board only the ones this write changes (found in
+  // SQL): a write costs what it writes, whatever the board's size.
   const listedIds = prepared.map((p) => p.input.id);
-  const existing = new Map((await selectWrittenColumns(db, projectId, listedIds)).map((r) => [r.id, r]));
+  // In a merge, a dependency may name a task of the board that the list leaves out.
+  const outside = mode === 'merge' ? [...new Set(prepared.flatMap((p) => p.input.dependencies ?? []))].filter((d) => !seen.has(d)) : [];
+  const statusBefore = await selectStatuses(db, projectId, [...listedIds, ...outside]);
+  const keepsLinks = (p: Prepared) => mode === 'merge' && p.input.dependencies === undefined;
+  const onBoard = prepared.filter((p) => statusBefore.has(p.input.id));
+  // (A list already refused is not compared: its values may not even be of their columns' types.)
+  const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, onBoard.map((p) => ({
+    id: p.input.id,
+    ...p.fields,
+    ...(takeProgress ? Object.fromEntries(p.givenProgress.map((k) => [k, p.progress[k]])) : {}),
+    ...(keepsLinks(p) ? {} : { dependencies: [...new Set(p.input.dependencies ?? [])] }),
+  })));
+  /** The tasks of the board this write changes, as they were. */
+  const existing = new Map((await selectWrittenColumns(db, projectId, changedIds)).map((r) => [r.id, r]));
   const depsBefore = new Map<string, string[]>();
-  for (const e of await selectEdgesOf(db, projectId, [...existing.keys()])) {
+  for (const e of await selectEdgesOf(db, projectId, changedIds)) {
     const deps = depsBefore.get(e.task_id);
     if (deps) deps.push(e.depends_on);
     else depsBefore.set(e.task_id, [e.depends_on]);
   }
+  // The dependencies after the write (an unchanged task's that it keeps are not read: they do not change).
   const graph = new Map<string, string[]>();
-  for (const p of prepared) {
-    const keep = mode === 'merge' && p.input.dependencies === undefined;
-    graph.set(p.input.id, keep ? (depsBefore.get(p.input.id) ?? []) : [...new Set(p.input.dependencies ?? [])]);
-  }
-  // In a merge, a dependency may name a task of the board that the list leaves out.
-  const outside = mode === 'merge' ? [...new Set(prepared.flatMap((p) => p.input.dependencies ?? []))].filter((d) => !graph.has(d)) : [];
-  const onBoard = await selectStatuses(db, projectId, outside);
+  for (const p of prepared) graph.set(p.input.id, keepsLinks(p) ? (depsBefore.get(p.input.id) ?? []) : [...new Set(p.input.dependencies ?? [])]);
   for (const p of prepared) {
     for (const dep of p.input.dependencies ?? []) {
       if (dep === p.input.id) problems.push(`tasks[${p.index}] (${dep}).dependencies: a task cannot depend on itself`);
-      else if (!graph.has(dep) && !onBoard.has(dep)) {
+      else if (!seen.has(dep) && !statusBefore.has(dep)) {
         problems.push(`tasks[${p.index}] (${p.input.id}).dependencies: "${dep}" names no task; add a task with that id or remove it`);
       }
     }
   }
+  const fresh = prepared.filter((p) => !statusBefore.has(p.input.id));
+  const written = prepared.filter((p) => !statusBefore.has(p.input.id) || existing.has(p.input.id));
   // Tasks whose dependencies this write changes: every new cycle passes through one of them.
-  const rewired = prepared.map((p) => p.input.id).filter((id) => {
+  const rewired = written.map((p) => p.input.id).filter((id) => {
     const before = new Set(depsBefore.get(id));
     return graph.get(id)!.some((d) => !before.has(d));
   });
   // New tasks have no dependents on the board, so when only they gain edges a cycle lies within the list.
-  const inListOnly = rewired.every((id) => !existing.has(id));
+  const inListOnly = rewired.every((id) => !statusBefore.has(id));
   const cycle = problems.length === 0 && rewired.length > 0 && inListOnly ? findCycle(graph) : undefined;
   if (cycle) problems.push(cycleProblem(cycle));
   if (problems.length > 0) throw rejected(problems, Boolean(cycle));
 
   await ensureProject(db, projectId);
   const maxAttempts = (await selectProjectSettings(db, projectId)).max_attempts ?? options.defaultMaxAttempts ?? 3;
-  const listed = new Set(listedIds);
   const removed = mode === 'replace' ? await selectIdsOutside(db, projectId, listedIds) : [];
   await deleteTasks(db, projectId, removed);
 
   const events: NewEvent[] = [];
-  const fresh = prepared.filter((p) => !existing.has(p.input.id));
   // New tasks are written with their unmet_deps, counted from the statuses this write leaves.
   const statusAfter = (id: string) => {
     const p = prepared[seen.get(id) ?? -1];
-    const row = existing.get(id);
-    if (!p) return onBoard.get(id);
-    return !row || (takeProgress && p.givenProgress.includes('status')) ? p.progress.status : row.status;
+    const taken = p && (!statusBefore.has(id) || (takeProgress && p.givenProgress.includes('status')));
+    return taken ? p.progress.status : statusBefore.get(id);
   };
   await insertTasks(
     db,
@@ -254,7 +262,7 @@ export async function writeTaskList(
   const rewiredExisting: string[] = [];
   const patches: Array<{ id: string } & Record<string, unknown>> = [];
   const edgesGone: Edge[] = [];
-  const existingNotes = await selectNotes(db, projectId, prepared.filter((p) => existing.has(p.input.id) && p.notes.length).map((p) => p.input.id));
+  const existingNotes = await selectNotes(db, projectId, onBoard.filter((p) => p.notes.length).map((p) => p.input.id));
   for (const p of prepared) {
     const row = existing.get(p.input.id);
     if (!row) continue;
@@ -295,7 +303,7 @@ export async function writeTaskList(
   await insertEdges(
     db,
     projectId,
-    prepared.flatMap((p) => {
+    written.flatMap((p) => {
       const before = new Set(depsBefore.get(p.input.id));
       return graph.get(p.input.id)!.filter((dep) => !before.has(dep)).map((dep) => ({ task_id: p.input.id, depends_on: dep }));
     }),
