@@ -63,7 +63,8 @@ function chunks<T>(items: T[], size = BULK_ROWS): T[][] {
 function byColumns<T extends object>(rows: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const r of rows) {
-    const key = Object.keys(r).filter((k) => (r as Record<string, unknown>)[k] !== undefined).join(',');
+    let key = '';
+    for (const [k, v] of Object.entries(r)) if (v !== undefined) key += key ? `,${k}` : k;
     const group = groups.get(key);
     if (group) group.push(r);
     else groups.set(key, [r]);

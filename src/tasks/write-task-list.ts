@@ -207,12 +207,16 @@ export async function writeTaskList(
     }
   }
   const fresh = prepared.filter((p) => !statusBefore.has(p.input.id));
+  /** The dependencies a task gains. */
+  const added = (id: string) => {
+    const before = depsBefore.get(id);
+    if (!before) return graph.get(id)!;
+    const had = new Set(before);
+    return graph.get(id)!.filter((d) => !had.has(d));
+  };
   const written = prepared.filter((p) => !statusBefore.has(p.input.id) || existing.has(p.input.id));
   // Tasks whose dependencies this write changes: every new cycle passes through one of them.
-  const rewired = written.map((p) => p.input.id).filter((id) => {
-    const before = new Set(depsBefore.get(id));
-    return graph.get(id)!.some((d) => !before.has(d));
-  });
+  const rewired = written.map((p) => p.input.id).filter((id) => added(id).length > 0);
   // New tasks have no dependents on the board, so when only they gain edges a cycle lies within the list.
   const inListOnly = rewired.every((id) => !statusBefore.has(id));
   const cycle = problems.length === 0 && rewired.length > 0 && inListOnly ? findCycle(graph) : undefined;
@@ -303,10 +307,7 @@ export async function writeTaskList(
   await insertEdges(
     db,
     projectId,
-    written.flatMap((p) => {
-      const before = new Set(depsBefore.get(p.input.id));
-      return graph.get(p.input.id)!.filter((dep) => !before.has(dep)).map((dep) => ({ task_id: p.input.id, depends_on: dep }));
-    }),
+    written.flatMap((p) => added(p.input.id).map((dep) => ({ task_id: p.input.id, depends_on: dep }))),
   );
   if (!inListOnly) {
     // The edges are written: look for a cycle in the part of the board above the rewired tasks only.
