@@ -75,15 +75,15 @@ function byColumns<T extends object>(rows: T[]): Map<string, T[]> {
 /**
  * Inserts rows as one text[] parameter per column per BULK_ROWS rows (unnest): a constant number of
  * statements on either engine. Rows are grouped by the columns they give, so that a column a row
- * leaves out takes its default. jsonb columns may be given as JSON text.
+ * leaves out takes its default. jsonb columns may be given as JSON text. No ON CONFLICT (it costs a
+ * fifth more): edges are inserted only after reading that they are not there, under the project's graph lock.
  */
 export async function insertRows(db: Db, table: BulkTable, rows: object[]): Promise<void> {
   for (const [key, group] of byColumns(rows)) {
     const columns = key.split(',');
     for (const part of chunks(group)) {
       const { from, typed } = unnested(columns, part);
-      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(typed)} from ${from}
-        ${table === 'task_dependencies' ? sql`on conflict do nothing` : sql``}`.execute(db);
+      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(typed)} from ${from}`.execute(db);
     }
   }
 }
