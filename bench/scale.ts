@@ -1,4 +1,4 @@
-// npm run bench:scale [-- --sizes=1000,100000 --pglite=1000,10000,100000 --export]
+// npm run bench:scale [-- --sizes=1000,100000 --pglite=1000,10000,100000 --export --import-only]
 // Issue 17's table: the cost of the agent calls on one project of 1k tasks beside one of 100k (and 1M),
 // on the local Postgres and on PGlite. Boards are generated in bulk SQL (a seeded random DAG: task i
 // depends on i % 4 earlier tasks); imports are timed through the engine's import path.
@@ -21,6 +21,8 @@ const PGLITE_SIZES = sizesOf(arg('pglite', '1000,10000,100000'));
 const IMPORT_MAX = Number(arg('import-max', '100000'));
 const REPEAT = Number(arg('repeat', '30'));
 const EXPORT = process.argv.includes('--export');
+/** Only the import of the largest size (no board generated, no calls timed). */
+const IMPORT_ONLY = process.argv.includes('--import-only');
 const PGLITE_VERSION = '0.5.14';
 
 type Row = Record<string, number | string>;
@@ -132,8 +134,8 @@ async function main() {
     const database = await serverDatabase();
     const store = await openBenchStore(database.url, 20);
     try {
-      await warmUp(store, 'postgres', 16);
-      for (const n of SERVER_SIZES) {
+      if (!IMPORT_ONLY) await warmUp(store, 'postgres', 16);
+      for (const n of IMPORT_ONLY ? [] : SERVER_SIZES) {
         rows.push(await measureSize(store, 'postgres', n, 16));
         console.log(JSON.stringify(rows.at(-1)));
       }
@@ -155,8 +157,8 @@ async function main() {
   if (PGLITE_SIZES.length) {
     const store = await openBenchStore('memory://', 1);
     try {
-      await warmUp(store, 'pglite', 4);
-      for (const n of PGLITE_SIZES) {
+      if (!IMPORT_ONLY) await warmUp(store, 'pglite', 4);
+      for (const n of IMPORT_ONLY ? [] : PGLITE_SIZES) {
         rows.push(await measureSize(store, 'pglite', n, 4));
         console.log(JSON.stringify(rows.at(-1)));
       }

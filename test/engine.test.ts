@@ -231,6 +231,35 @@ describe.each(engines)('task engine on %s', (engine) => {
     expect(await recountMismatches(ctx.store, p)).toEqual([]);
   });
 
+  it('finds each changed task of a large write (every kind of column, dependencies as a set) and only those', async () => {
+    const p = newProject();
+    const task = (i: number) => ({
+      id: `T${i}`, description: `task "${i}", with \\ and , in it`, title: i % 2 ? undefined : `t${i}`, tags: ['a', 'b c', 'd"e'], priority: 1 + (i % 4),
+      estimate_tokens: i, status: i % 3 ? 'pending' : 'done', completed_at: i % 3 ? undefined : '2026-01-02T03:04:05.123Z', assignee: i % 5 ? undefined : 'w1',
+      dependencies: i > 2 ? [`T${i - 1}`, `T${i - 2}`] : [],
+    });
+    const list = Array.from({ length: 6_000 }, (_, i) => task(i + 1));
+    const first = await ctx.board.writeTaskList(p, { tasks: list }, 'importer', { progress: 'take' });
+    expect(first).toMatchObject({ created: 6_000 });
+    expect(await recountMismatches(ctx.store, p)).toEqual([]);
+    // The same list, dependencies in another order: nothing to write.
+    const again = list.map((t) => ({ ...t, dependencies: [...t.dependencies].reverse() }));
+    expect(await ctx.board.writeTaskList(p, { tasks: again }, 'importer', { progress: 'take' })).toMatchObject({ updated: 0, unchanged: 6_000 });
+    const edits: Record<string, object> = {
+      T10: { tags: ['a', 'b c'] }, T20: { priority: 4 }, T30: { completed_at: '2026-01-02T03:04:05.124Z' }, T40: { title: 't40 again' },
+      T43: { title: 't43' }, T5000: { dependencies: ['T4999'] }, T5499: { status: 'pending' }, T5990: { assignee: 'w2' },
+    };
+    const edited = list.map((t) => ({ ...t, ...edits[t.id] }));
+    // A new task counts the statuses this write leaves: T5499 is reopened by it, T9 stays done.
+    edited.push({ ...task(6_001), dependencies: ['T5499', 'T9'] });
+    const r = await ctx.board.writeTaskList(p, { tasks: edited }, 'importer', { progress: 'take' });
+    expect(r).toMatchObject({ created: 1, updated: Object.keys(edits).length, unchanged: 6_000 - Object.keys(edits).length });
+    const b = await ctx.board.readTaskBreakdown(p, { limit: 500, offset: 5_600 });
+    expect(b.tasks.find((t) => t.id === 'T6001')).toMatchObject({ ready: false, dependencies: ['T5499', 'T9'] });
+    expect(await recountMismatches(ctx.store, p)).toEqual([]);
+    expect(await ctx.board.writeTaskList(p, { tasks: edited }, 'importer', { progress: 'take' })).toMatchObject({ updated: 0, unchanged: 6_001 });
+  });
+
   it('does not repeat a note given without a time when the same list is written again', async () => {
     const p = newProject();
     const list = { tasks: [{ id: 'A', description: 'a', notes: ['remember the flag'] }] };

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './schema.js';
-import { anyOf, insertRows } from './tasks.js';
+import { insertRows } from './bulk.js';
+import { anyOf } from './tasks.js';
 
 /** Select-list columns `dependencies` and `blocks` (text[], sorted) of the task row aliased `t`. */
 export function linkColumns(t: string): RawBuilder<unknown> {
@@ -72,12 +73,10 @@ export async function insertEdges(db: Db, projectId: string, edges: Edge[]): Pro
   await insertRows(db, 'task_dependencies', edges.map((e) => ({ project_id: projectId, ...e })));
 }
 
-export async function deleteEdges(db: Db, projectId: string, taskId: string, dependsOn: string[]): Promise<void> {
-  if (dependsOn.length === 0) return;
-  await db
-    .deleteFrom('task_dependencies')
-    .where('project_id', '=', projectId)
-    .where('task_id', '=', taskId)
-    .where('depends_on', '=', anyOf(dependsOn))
-    .execute();
+/** Deletes some edges of a project in one statement. */
+export async function deleteEdges(db: Db, projectId: string, edges: Edge[]): Promise<void> {
+  if (edges.length === 0) return;
+  await sql`
+    delete from task_dependencies d using unnest(${edges.map((e) => e.task_id)}::text[], ${edges.map((e) => e.depends_on)}::text[]) as u(task_id, depends_on)
+    where d.project_id = ${projectId} and d.task_id = u.task_id and d.depends_on = u.depends_on`.execute(db);
 }

@@ -1,7 +1,8 @@
 import { type Insertable, sql } from 'kysely';
 import { actingCredential } from './acting-credential.js';
 import type { Db, TaskEventsTable } from './schema.js';
-import { anyOf, insertRows } from './tasks.js';
+import { insertRows } from './bulk.js';
+import { anyOf } from './tasks.js';
 
 export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
 

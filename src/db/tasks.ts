@@ -1,14 +1,7 @@
 import { type Insertable, type RawBuilder, type Updateable, sql } from 'kysely';
 import type { Db, TaskRow, TasksTable } from './schema.js';
+import { insertRows } from './bulk.js';
 import { selectTaskCounts } from './task-counts.js';
-
-const CHUNK = 500;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** `= any(array)`: one bind parameter for any number of ids (an IN list takes one each, and the wire protocol carries 65,535). */
 export const anyOf = (ids: readonly string[]) => sql<string>`any(${ids as string[]}::text[])`;
@@ -31,6 +24,19 @@ export async function selectTasksByIds(db: Db, projectId: string, taskIds: strin
   return db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).orderBy('seq').execute();
 }
 
+/** The columns a write compares with its input (what it may change), by task. */
+export const WRITTEN_COLUMNS = [
+  'id', 'title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'estimated_complexity', 'estimate_tokens', 'max_attempts',
+  'status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens',
+] as const;
+export type WrittenColumns = Pick<TaskRow, (typeof WRITTEN_COLUMNS)[number]>;
+
+/** Those of taskIds that are tasks of the project, with the columns a write compares. */
+export async function selectWrittenColumns(db: Db, projectId: string, taskIds: string[]): Promise<WrittenColumns[]> {
+  if (taskIds.length === 0) return [];
+  return db.selectFrom('tasks').select(WRITTEN_COLUMNS).where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
+}
+
 export type TaskPageFilter = { status?: string; ready?: boolean; phase?: string; limit: number; offset: number };
 
 export async function selectTaskPage(db: Db, projectId: string, filter: TaskPageFilter): Promise<TaskRow[]> {
@@ -43,41 +49,8 @@ export async function selectTaskPage(db: Db, projectId: string, filter: TaskPage
   return query.orderBy('seq').limit(filter.limit).offset(filter.offset).execute();
 }
 
-/** Rows per statement of a bulk insert: one JSON parameter each, whatever the number of columns. */
-export const BULK_ROWS = 5000;
-
-/**
- * Inserts rows as one JSON array parameter per BULK_ROWS (json_populate_recordset over the table's
- * row type): a constant number of statements on either engine, none with a parameter per value.
- * Columns no row names take their defaults. jsonb columns may be given as JSON text.
- */
-export async function insertRows(db: Db, table: 'tasks' | 'task_events' | 'task_dependencies', rows: object[], jsonColumns: string[] = []): Promise<void> {
-  // Rows are grouped by the columns they give, so that a column a row leaves out takes its default.
-  const groups = new Map<string, object[]>();
-  for (const r of rows) {
-    const key = Object.keys(r).filter((k) => (r as Record<string, unknown>)[k] !== undefined).join(',');
-    const group = groups.get(key);
-    if (group) group.push(r);
-    else groups.set(key, [r]);
-  }
-  for (const [key, group] of groups) await insertGroup(db, table, key.split(','), group, jsonColumns);
-}
-
-async function insertGroup(db: Db, table: string, columns: string[], rows: object[], jsonColumns: string[]) {
-  const list = sql.join(columns.map((c) => sql.ref(c)));
-  for (const part of chunks(rows, BULK_ROWS)) {
-    const json = JSON.stringify(part.map((r) => {
-      const row: Record<string, unknown> = { ...r };
-      for (const c of jsonColumns) if (typeof row[c] === 'string') row[c] = JSON.parse(row[c] as string);
-      return row;
-    }));
-    await sql`insert into ${sql.table(table)} (${list}) select ${list} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)
-      ${table === 'task_dependencies' ? sql`on conflict do nothing` : sql``}`.execute(db);
-  }
-}
-
 export async function insertTasks(db: Db, rows: Insertable<TasksTable>[]): Promise<void> {
-  await insertRows(db, 'tasks', rows, ['metadata']);
+  await insertRows(db, 'tasks', rows);
 }
 
 /** A change to a task row: plain values, or SQL expressions such as `now()` or `attempts + 1`. */
@@ -105,13 +78,14 @@ export async function deleteTasks(db: Db, projectId: string, taskIds: string[]):
 /** Sets unmet_deps from a recount of the dependencies that are not completed. */
 export async function recountUnmetDeps(db: Db, projectId: string, taskIds: string[]): Promise<void> {
   if (taskIds.length === 0) return;
-  // Only the rows whose count moves are written (a re-import that changes nothing rewrites nothing).
+  // One grouped join; only the rows whose count moves are written (a re-import that changes nothing rewrites nothing).
   await sql`
     with counted as (
-      select t.id, (select count(*)::int from task_dependencies d
-        join tasks dep on dep.project_id = d.project_id and dep.id = d.depends_on
-        where d.project_id = t.project_id and d.task_id = t.id and dep.status <> 'completed') as n
-      from tasks t where t.project_id = ${projectId} and t.id = ${anyOf(taskIds)})
+      select i.id, (count(*) filter (where dep.status <> 'completed'))::int as n
+      from unnest(${taskIds}::text[]) as i(id)
+      left join task_dependencies d on d.project_id = ${projectId} and d.task_id = i.id
+      left join tasks dep on dep.project_id = d.project_id and dep.id = d.depends_on
+      group by i.id)
     update tasks t set unmet_deps = counted.n from counted
     where t.project_id = ${projectId} and t.id = counted.id and t.unmet_deps <> counted.n`.execute(db);
 }
@@ -162,6 +136,13 @@ export async function selectIdsOutside(db: Db, projectId: string, taskIds: strin
   const { rows } = await sql<{ id: string }>`
     select id from tasks where project_id = ${projectId} and not (id = ${anyOf(taskIds)}) order by seq`.execute(db);
   return rows.map((r) => r.id);
+}
+
+/** The status of each of taskIds that is a task of the project. */
+export async function selectStatuses(db: Db, projectId: string, taskIds: string[]): Promise<Map<string, string>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db.selectFrom('tasks').select(['id', 'status']).where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
+  return new Map(rows.map((r) => [r.id, r.status]));
 }
 
 export async function selectExistingIds(db: Db, projectId: string, taskIds: string[]): Promise<string[]> {

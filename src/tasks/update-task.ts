@@ -42,7 +42,7 @@ export async function updateTask(db: Db, projectId: string, input: Omit<UpdateTa
       const known = new Set(await selectExistingIds(db, projectId, depsAfter));
       const unknown = depsAfter.filter((d) => !known.has(d));
       if (unknown.length) throw invalid('dependencies', `${unknown.map((d) => `"${d}"`).join(', ')} names no task in project "${projectId}"; add it first or remove it`);
-      await deleteEdges(db, projectId, row.id, depsBefore.filter((d) => !depsAfter.includes(d)));
+      await deleteEdges(db, projectId, depsBefore.filter((d) => !depsAfter.includes(d)).map((d) => ({ task_id: row.id, depends_on: d })));
       const added = depsAfter.filter((d) => !depsBefore.includes(d));
       await insertEdges(db, projectId, added.map((d) => ({ task_id: row.id, depends_on: d })));
       if (added.length) {

@@ -1,9 +1,10 @@
 import type { Insertable, Updateable } from 'kysely';
-import { deleteEdges, insertEdges, selectDependentIds, selectEdgesOf } from '../db/dependencies.js';
+import { deleteEdges, type Edge, insertEdges, selectDependentIds, selectEdgesOf } from '../db/dependencies.js';
+import { selectChangedTaskIds, updateTaskRows } from '../db/bulk.js';
 import { insertEvents, selectNotes, type NewEvent } from '../db/events.js';
 import { ensureProject, selectProjectSettings } from '../db/projects.js';
-import type { Db, TaskRow, TasksTable } from '../db/schema.js';
-import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectExistingIds, selectIdsOutside, selectTasksByIds, updateTask } from '../db/tasks.js';
+import type { Db, TasksTable } from '../db/schema.js';
+import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectIdsOutside, selectStatuses, selectWrittenColumns, type WrittenColumns } from '../db/tasks.js';
 import { DomainError } from './errors.js';
 import { LIMITS } from './input-rules.js';
 import { findNewCycle, showCycle } from './cycle-check.js';
@@ -112,7 +113,7 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   };
 }
 
-function changedFields(row: TaskRow, fields: Prepared['fields']): Updateable<TasksTable> {
+function changedFields(row: WrittenColumns, fields: Prepared['fields']): Updateable<TasksTable> {
   const patch: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     const current = row[key as DescriptiveField];
@@ -126,7 +127,7 @@ const timeOf = (v: unknown) => (v == null ? null : new Date(v as Date | string).
 const sameValue = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? timeOf(a) === timeOf(b) : a === b);
 
 /** The status fields the input gives that differ from the row (progress: 'take'). */
-function takenProgress(row: TaskRow, p: Prepared, now: Date): Updateable<TasksTable> {
+function takenProgress(row: WrittenColumns, p: Prepared, now: Date): Updateable<TasksTable> {
   const patch: Record<string, unknown> = {};
   for (const key of p.givenProgress) {
     const value = p.progress[key];
@@ -171,49 +172,69 @@ export async function writeTaskList(
   });
   const prepared = input.tasks.map((t, i) => prepare(t, i, problems, now));
 
-  // Only the listed tasks and their links are read: a write costs what it writes, whatever the board's size.
+  // Only the listed tasks are read, and of those on the board only the ones this write changes (found in
+  // SQL): a write costs what it writes, whatever the board's size.
   const listedIds = prepared.map((p) => p.input.id);
-  const existing = new Map((await selectTasksByIds(db, projectId, listedIds)).map((r) => [r.id, r]));
-  const depsBefore = new Map<string, string[]>();
-  for (const e of await selectEdgesOf(db, projectId, [...existing.keys()])) {
-    depsBefore.set(e.task_id, [...(depsBefore.get(e.task_id) ?? []), e.depends_on]);
-  }
-  const graph = new Map<string, string[]>();
-  for (const p of prepared) {
-    const keep = mode === 'merge' && p.input.dependencies === undefined;
-    graph.set(p.input.id, keep ? (depsBefore.get(p.input.id) ?? []) : [...new Set(p.input.dependencies ?? [])]);
-  }
   // In a merge, a dependency may name a task of the board that the list leaves out.
-  const outside = mode === 'merge' ? [...new Set(prepared.flatMap((p) => p.input.dependencies ?? []))].filter((d) => !graph.has(d)) : [];
-  const onBoard = new Set(await selectExistingIds(db, projectId, outside));
+  const outside = mode === 'merge' ? [...new Set(prepared.flatMap((p) => p.input.dependencies ?? []))].filter((d) => !seen.has(d)) : [];
+  const statusBefore = await selectStatuses(db, projectId, [...listedIds, ...outside]);
+  const keepsLinks = (p: Prepared) => mode === 'merge' && p.input.dependencies === undefined;
+  const onBoard = prepared.filter((p) => statusBefore.has(p.input.id));
+  // (A list already refused is not compared: its values may not even be of their columns' types.)
+  const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, onBoard.map((p) => ({
+    id: p.input.id,
+    ...p.fields,
+    ...(takeProgress ? Object.fromEntries(p.givenProgress.map((k) => [k, p.progress[k]])) : {}),
+    ...(keepsLinks(p) ? {} : { dependencies: [...new Set(p.input.dependencies ?? [])] }),
+  })));
+  /** The tasks of the board this write changes, as they were. */
+  const existing = new Map((await selectWrittenColumns(db, projectId, changedIds)).map((r) => [r.id, r]));
+  const depsBefore = new Map<string, string[]>();
+  for (const e of await selectEdgesOf(db, projectId, changedIds)) {
+    const deps = depsBefore.get(e.task_id);
+    if (deps) deps.push(e.depends_on);
+    else depsBefore.set(e.task_id, [e.depends_on]);
+  }
+  // The dependencies after the write (an unchanged task's that it keeps are not read: they do not change).
+  const graph = new Map<string, string[]>();
+  for (const p of prepared) graph.set(p.input.id, keepsLinks(p) ? (depsBefore.get(p.input.id) ?? []) : [...new Set(p.input.dependencies ?? [])]);
   for (const p of prepared) {
     for (const dep of p.input.dependencies ?? []) {
       if (dep === p.input.id) problems.push(`tasks[${p.index}] (${dep}).dependencies: a task cannot depend on itself`);
-      else if (!graph.has(dep) && !onBoard.has(dep)) {
+      else if (!seen.has(dep) && !statusBefore.has(dep)) {
         problems.push(`tasks[${p.index}] (${p.input.id}).dependencies: "${dep}" names no task; add a task with that id or remove it`);
       }
     }
   }
+  const fresh = prepared.filter((p) => !statusBefore.has(p.input.id));
+  /** The dependencies a task gains. */
+  const added = (id: string) => {
+    const before = depsBefore.get(id);
+    if (!before) return graph.get(id)!;
+    const had = new Set(before);
+    return graph.get(id)!.filter((d) => !had.has(d));
+  };
+  const written = prepared.filter((p) => !statusBefore.has(p.input.id) || existing.has(p.input.id));
   // Tasks whose dependencies this write changes: every new cycle passes through one of them.
-  const rewired = prepared.map((p) => p.input.id).filter((id) => {
-    const before = depsBefore.get(id) ?? [];
-    const after = graph.get(id)!;
-    return after.some((d) => !before.includes(d));
-  });
+  const rewired = written.map((p) => p.input.id).filter((id) => added(id).length > 0);
   // New tasks have no dependents on the board, so when only they gain edges a cycle lies within the list.
-  const inListOnly = rewired.every((id) => !existing.has(id));
-  const cycle = problems.length === 0 && inListOnly ? findCycle(graph) : undefined;
+  const inListOnly = rewired.every((id) => !statusBefore.has(id));
+  const cycle = problems.length === 0 && rewired.length > 0 && inListOnly ? findCycle(graph) : undefined;
   if (cycle) problems.push(cycleProblem(cycle));
   if (problems.length > 0) throw rejected(problems, Boolean(cycle));
 
   await ensureProject(db, projectId);
   const maxAttempts = (await selectProjectSettings(db, projectId)).max_attempts ?? options.defaultMaxAttempts ?? 3;
-  const listed = new Set(listedIds);
   const removed = mode === 'replace' ? await selectIdsOutside(db, projectId, listedIds) : [];
   await deleteTasks(db, projectId, removed);
 
   const events: NewEvent[] = [];
-  const fresh = prepared.filter((p) => !existing.has(p.input.id));
+  // New tasks are written with their unmet_deps, counted from the statuses this write leaves.
+  const statusAfter = (id: string) => {
+    const p = prepared[seen.get(id) ?? -1];
+    const taken = p && (!statusBefore.has(id) || (takeProgress && p.givenProgress.includes('status')));
+    return taken ? p.progress.status : statusBefore.get(id);
+  };
   await insertTasks(
     db,
     fresh.map((p) => ({
@@ -232,6 +253,7 @@ export async function writeTaskList(
       lease_expires_at: null,
       metadata: JSON.stringify(p.metadata),
       ...p.progress,
+      unmet_deps: graph.get(p.input.id)!.filter((d) => statusAfter(d) !== 'completed').length,
     })),
   );
   for (const p of fresh) {
@@ -240,9 +262,11 @@ export async function writeTaskList(
 
   let updated = 0;
   const statusChanged: string[] = [];
-  // The tasks whose unmet_deps may be off: new ones, those whose dependencies changed, and (below) dependents of a status change.
-  const rewiredOrFresh = fresh.map((p) => p.input.id);
-  const existingNotes = await selectNotes(db, projectId, prepared.filter((p) => existing.has(p.input.id) && p.notes.length).map((p) => p.input.id));
+  // The tasks whose unmet_deps may be off: those whose dependencies changed, and (below) dependents of a status change.
+  const rewiredExisting: string[] = [];
+  const patches: Array<{ id: string } & Record<string, unknown>> = [];
+  const edgesGone: Edge[] = [];
+  const existingNotes = await selectNotes(db, projectId, onBoard.filter((p) => p.notes.length).map((p) => p.input.id));
   for (const p of prepared) {
     const row = existing.get(p.input.id);
     if (!row) continue;
@@ -250,13 +274,14 @@ export async function writeTaskList(
     const patch = { ...changedFields(row, p.fields), ...progress };
     const before = depsBefore.get(row.id) ?? [];
     const depsAfter = graph.get(row.id)!;
-    const depsChanged = before.length !== depsAfter.length || before.some((d) => !depsAfter.includes(d));
+    const after = new Set(depsAfter);
+    const depsChanged = before.length !== depsAfter.length || before.some((d) => !after.has(d));
     if (Object.keys(patch).length === 0 && !depsChanged) continue;
     updated++;
-    await updateTask(db, projectId, row.id, patch);
+    patches.push({ ...patch, id: row.id });
     if (depsChanged) {
-      rewiredOrFresh.push(row.id);
-      await deleteEdges(db, projectId, row.id, before.filter((d) => !depsAfter.includes(d)));
+      rewiredExisting.push(row.id);
+      for (const d of before) if (!after.has(d)) edgesGone.push({ task_id: row.id, depends_on: d });
     }
     const data: Record<string, unknown> = { fields: Object.keys(patch) };
     if (depsChanged) data.dependencies = { from: before, to: depsAfter };
@@ -277,13 +302,12 @@ export async function writeTaskList(
       events.push({ project_id: projectId, task_id: p.input.id, actor: n.agent ?? actor, kind: 'note', note: n.note, at: n.at });
     }
   }
+  await updateTaskRows(db, projectId, patches);
+  await deleteEdges(db, projectId, edgesGone);
   await insertEdges(
     db,
     projectId,
-    prepared.flatMap((p) => {
-      const before = depsBefore.get(p.input.id) ?? [];
-      return graph.get(p.input.id)!.filter((dep) => !before.includes(dep)).map((dep) => ({ task_id: p.input.id, depends_on: dep }));
-    }),
+    written.flatMap((p) => added(p.input.id).map((dep) => ({ task_id: p.input.id, depends_on: dep }))),
   );
   if (!inListOnly) {
     // The edges are written: look for a cycle in the part of the board above the rewired tasks only.
@@ -291,7 +315,7 @@ export async function writeTaskList(
     if (found) throw rejected([cycleProblem(found)], true);
   }
   const dependents = statusChanged.length ? await selectDependentIds(db, projectId, statusChanged) : [];
-  await recountUnmetDeps(db, projectId, [...new Set([...rewiredOrFresh, ...dependents])]);
+  await recountUnmetDeps(db, projectId, [...new Set([...rewiredExisting, ...dependents])]);
   await insertEvents(db, events);
   const total = mode === 'replace' ? prepared.length : (await countByStatus(db, projectId)).total;
 

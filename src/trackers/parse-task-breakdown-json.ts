@@ -15,17 +15,24 @@ const MAX_NESTING = LIMITS.metadataDepth + 8;
 function tooDeepAt(text: string, max: number): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '/' && text[i + 1] === '*') {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // to the next quote not escaped (an odd run of backslashes before it), found with indexOf
+      for (i = text.indexOf('"', i + 1); i > 0; i = text.indexOf('"', i + 1)) {
+        let slashes = 0;
+        while (text.charCodeAt(i - 1 - slashes) === 92) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      if (i < 0) return -1;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? text.length : end + 1;
-    } else if (c === '[' || c === '{') {
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++depth > max) return i;
-    } else if (c === ']' || c === '}') {
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
       depth--;
     }
   }

@@ -1,0 +1,134 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from './schema.js';
+
+/** Rows per statement of a bulk write: one text[] parameter per column, whatever the number of rows. */
+export const BULK_ROWS = 5000;
+
+export type BulkTable = 'tasks' | 'task_events' | 'task_dependencies';
+
+/** The type of each column a bulk write may give that is not text. */
+const COLUMN_TYPES: Record<string, string> = {
+  tags: 'text[]',
+  dependencies: 'text[]',
+  metadata: 'jsonb',
+  data: 'jsonb',
+  priority: 'int',
+  estimate_tokens: 'int',
+  used_tokens: 'int',
+  attempts: 'int',
+  max_attempts: 'int',
+  unmet_deps: 'int',
+  version: 'int',
+  at: 'timestamptz',
+  started_at: 'timestamptz',
+  completed_at: 'timestamptz',
+  status_updated_at: 'timestamptz',
+  lease_expires_at: 'timestamptz',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  heartbeat_at: 'timestamptz',
+};
+
+const quoted = (s: string) => `"${s.replace(/[\\"]/g, '\\$&')}"`;
+
+/**
+ * A value as the text Postgres reads for its column: a Date in ISO 8601, a list (tags) as an array
+ * literal, an object as JSON; a string as it is (a jsonb column's string is its JSON text).
+ */
+function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return `{${value.map((v) => quoted(String(v))).join(',')}}`;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** `unnest($1::text[], …) as u(c1, …)` over some rows' columns, and each column read back as its type (`u.c::type`). */
+function unnested(columns: string[], rows: object[]): { from: RawBuilder<unknown>; typed: RawBuilder<unknown>[] } {
+  const arrays = columns.map((c) => rows.map((r) => asText((r as Record<string, unknown>)[c])));
+  return {
+    from: sql`unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) as u(${sql.join(columns.map((c) => sql.ref(c)))})`,
+    typed: columns.map((c) => (COLUMN_TYPES[c] ? sql`${sql.ref(`u.${c}`)}::${sql.raw(COLUMN_TYPES[c])}` : sql.ref(`u.${c}`))),
+  };
+}
+
+function chunks<T>(items: T[], size = BULK_ROWS): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Rows grouped by the columns they give (undefined counts as not given). */
+function byColumns<T extends object>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) {
+    let key = '';
+    for (const [k, v] of Object.entries(r)) if (v !== undefined) key += key ? `,${k}` : k;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  return groups;
+}
+
+/**
+ * Inserts rows as one text[] parameter per column per BULK_ROWS rows (unnest): a constant number of
+ * statements on either engine. Rows are grouped by the columns they give, so that a column a row
+ * leaves out takes its default. jsonb columns may be given as JSON text. No ON CONFLICT (it costs a
+ * fifth more): edges are inserted only after reading that they are not there, under the project's graph lock.
+ */
+export async function insertRows(db: Db, table: BulkTable, rows: object[]): Promise<void> {
+  for (const [key, group] of byColumns(rows)) {
+    const columns = key.split(',');
+    for (const part of chunks(group)) {
+      const { from, typed } = unnested(columns, part);
+      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(typed)} from ${from}`.execute(db);
+    }
+  }
+}
+
+/**
+ * Sets the given columns of some tasks of a project, each row `{id, …columns}`, BULK_ROWS a
+ * statement (grouped by the columns they set); updated_at and version move as in any edit.
+ */
+export async function updateTaskRows(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<void> {
+  for (const [key, group] of byColumns(rows)) {
+    const columns = key.split(',');
+    const set = columns.filter((c) => c !== 'id');
+    for (const part of chunks(group)) {
+      const { from, typed } = unnested(columns, part);
+      const assignments = set.map((c) => sql`${sql.ref(c)} = ${typed[columns.indexOf(c)]}`);
+      await sql`update tasks t set ${sql.join([...assignments, sql`updated_at = now()`, sql`version = t.version + 1`])}
+        from ${from} where t.project_id = ${projectId} and t.id = u.id`.execute(db);
+    }
+  }
+}
+
+/**
+ * Of some tasks of a project, each row `{id, …columns}` with the values a write would give them (and
+ * `dependencies`, compared as a set, when it sets them), the ids of those that differ in any: the
+ * others are unchanged, and need not be read or written. BULK_ROWS a statement.
+ */
+export async function selectChangedTaskIds(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [key, group] of byColumns(rows)) {
+    const columns = key.split(',');
+    if (columns.length === 1) continue; // nothing given but the id
+    const links = columns.includes('dependencies')
+      ? sql`cross join lateral (select array(select d.depends_on from task_dependencies d where d.project_id = t.project_id and d.task_id = t.id) as deps offset 0) e` // offset 0: read once a row
+      : sql``;
+    for (const part of chunks(group)) {
+      const { from, typed } = unnested(columns, part);
+      const tests = columns.flatMap((c, i) => {
+        if (c === 'id') return [];
+        return c === 'dependencies' ? [sql`not (e.deps @> ${typed[i]} and e.deps <@ ${typed[i]})`] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`];
+      });
+      const { rows: found } = await sql<{ id: string }>`
+        select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id ${links}
+        where ${sql.join(tests, sql` or `)}`.execute(db);
+      for (const r of found) changed.push(r.id);
+    }
+  }
+  return changed;
+}
