@@ -12,12 +12,22 @@ async function main(argv: string[]): Promise<number> {
   return command.run(line.cmd);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  async (err: unknown) => {
-    const { describeFailure } = await import('./cli/failures.js');
-    const failure = describeFailure(err);
-    process.stderr.write(failure.text);
-    process.exit(failure.code);
-  },
-);
+/**
+ * Exits once stdout and stderr have handed everything to the OS: a pipe's writes can be queued when the
+ * reader is slower, and process.exit drops what is queued (the end of a long export, once in a few runs).
+ */
+function exitWhenWritten(code: number): void {
+  let open = 2;
+  const written = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}
+
+main(process.argv.slice(2)).then(exitWhenWritten, async (err: unknown) => {
+  const { describeFailure } = await import('./cli/failures.js');
+  const failure = describeFailure(err);
+  process.stderr.write(failure.text);
+  exitWhenWritten(failure.code);
+});

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,7 +82,18 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     expect(JSON.parse(cli(['export', '--format', 'json', '--project', project]).stdout)).toMatchObject({ total_tasks: 7 });
   }, 180_000);
 
-  it('imports a whole Taskmaster board (a project per tag) and a Backlog.md folder with the CLI, and exports to Taskmaster', () => {
+  /** The bin's stdout, read only after a pause. */
+  const slowlyRead = (args: string[]) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: root, env: { ...process.env, TASKLANE_DATABASE_URL: url, TASKLANE_LOG_LEVEL: 'warn' } });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => chunks.push(c)).pause();
+      setTimeout(() => child.stdout.resume(), 1000);
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`exit ${code}`))));
+    });
+
+  it('imports a whole Taskmaster board (a project per tag) and a Backlog.md folder with the CLI, and exports to Taskmaster', async () => {
     const base = newProject('tm');
     const first = cli(['import', path.join(FORMATS_DIR, 'taskmaster', 'tasks.json'), '--project', base]);
     expect(first.stderr).toBe('');
@@ -93,7 +104,9 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     expect(first.stdout).toMatch(new RegExp(`line \\d+: ${base}-test-tag: 1\\.dependencies: "16" is no task in the file or on the board`));
     const second = cli(['import', path.join(FORMATS_DIR, 'taskmaster', 'tasks.json'), '--project', base]);
     expect(second.stdout).toMatch(/: 0 created, 0 updated, 1096 unchanged, 0 events added/);
-    const exported = JSON.parse(cli(['export', '--format', 'taskmaster', '--project', `${base}-loop`]).stdout);
+    // Read late, as a slow reader would: the pipe fills (the export is 140 KB) and the bin's writes queue;
+    // it must not exit before they are written (it once lost the end of the file in a few runs).
+    const exported = JSON.parse(await slowlyRead(['export', '--format', 'taskmaster', '--project', `${base}-loop`]));
     expect(exported.master.tasks).toHaveLength(18);
     expect(exported.master.tasks[2]).toMatchObject({ id: 3, dependencies: [1, 2], subtasks: [{ id: 1 }, { id: 2 }] });
 
