@@ -79,7 +79,7 @@ async function measureSize(store: Store, engine: string, n: number, workers: num
   const row: Row = { engine, tasks: n, generate_s: round(generated, 1) };
 
   const cycles = Number(arg('cycles', '400'));
-  const round1 = await runRound(engineCycle(store, project, { attachLessons: false }), workers, 50, cycles);
+  const round1 = await runRound(engineCycle(store, project, { attachLessons: false }), workers, Number(arg('warmup', '200')), cycles);
   row.cycles_per_s = round(round1.cycles / round1.seconds, 0);
 
   row.one_task_write_ms = await timed(REPEAT, (i) =>
@@ -93,7 +93,10 @@ async function measureSize(store: Store, engine: string, n: number, workers: num
 
   // Nothing ready: every ready task fails, so the rest is a deadlock behind them.
   await sql`update tasks set status = 'failed' where project_id = ${project} and status = 'pending' and unmet_deps = 0`.execute(store.db);
-  await sql`analyze tasks`.execute(store.db);
+  // One statement failed a quarter of the board at once: until a vacuum (autovacuum's, after such a
+  // change), the ready index keeps an entry for each of those rows, which every claim walks through
+  // (~100 ms at 1M; a board that deadlocks one failure at a time has no such pile).
+  await sql`vacuum analyze tasks`.execute(store.db).catch(() => sql`analyze tasks`.execute(store.db));
   const empty = await board.nextTask(project, { agent: 'w' });
   if (empty.task) throw new Error('expected an empty claim');
   row.empty_claim_ms = await timed(REPEAT, () => board.nextTask(project, { agent: 'w' }));

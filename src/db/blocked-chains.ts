@@ -12,6 +12,8 @@ export type BlockedChain = { root: string; root_status: string; path: string[] }
  * step; never the whole graph.
  */
 export async function selectBlockedChains(db: Db, projectId: string, limit: number, depth = 50): Promise<BlockedChain[]> {
+  // The limits are literals: as parameters, a prepared statement's generic plan does not know them, and it
+  // planned for thousands of roots (37 ms on a million tasks against 1.7 ms).
   const { rows } = await sql<BlockedChain>`
     with recursive roots as (
       -- The first dead ends in write order for each dead status, read from tasks_by_status (project,
@@ -21,8 +23,8 @@ export async function selectBlockedChains(db: Db, projectId: string, limit: numb
         where r.project_id = ${projectId} and r.status = dead.status and exists (
           select 1 from task_dependencies d join tasks t on t.project_id = d.project_id and t.id = d.task_id
           where d.project_id = r.project_id and d.depends_on = r.id and t.status = 'pending')
-        order by r.seq limit ${limit}) r
-      order by r.seq limit ${limit}
+        order by r.seq limit ${sql.lit(limit)}) r
+      order by r.seq limit ${sql.lit(limit)}
     ), up (root, id, path) as (
       select id, id, array[id] from roots
       union all
@@ -30,7 +32,7 @@ export async function selectBlockedChains(db: Db, projectId: string, limit: numb
         select d.task_id as id from task_dependencies d join tasks t on t.project_id = d.project_id and t.id = d.task_id
         where d.project_id = ${projectId} and d.depends_on = up.id and t.status = 'pending'
         limit 1) next
-      where cardinality(up.path) <= ${depth}
+      where cardinality(up.path) <= ${sql.lit(depth)}
     )
     select root, root_status, path from (
       select distinct on (r.seq) r.seq, up.root, r.status as root_status, up.path
