@@ -33,3 +33,25 @@ export async function openBenchStore(url: string, poolMax: number): Promise<Stor
   await migrateToLatest(store.db);
   return store;
 }
+
+/** Runs work on a migrated store of the local server (a fresh database, dropped after), then closes it. */
+export async function withServerStore<T>(poolMax: number, work: (store: Store, url: string) => Promise<T>): Promise<T> {
+  const database = await serverDatabase();
+  const store = await openBenchStore(database.url, poolMax);
+  try {
+    return await work(store, database.url);
+  } finally {
+    await store.close();
+    await database.drop();
+  }
+}
+
+/** Runs work on a migrated in-memory PGlite, then closes it. */
+export async function withPgliteStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openBenchStore('memory://', 1);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -16,7 +16,7 @@ import { TaskBoard } from '../src/tasks/board.js';
 import { boardProjects } from '../src/trackers/board-projects.js';
 import { combineImports } from '../src/trackers/import-summary.js';
 import { parseTrackerBoards } from '../src/trackers/parse-tracker.js';
-import { openBenchStore, serverDatabase } from './databases.js';
+import { withPgliteStore, withServerStore } from './databases.js';
 import { elapsedMs, round } from './stats.js';
 import { TRACKER_SAMPLES } from './tracker-files.js';
 
@@ -87,22 +87,6 @@ async function run(engine: string, store: Store, sizes: number[]) {
 
 const rows = [];
 console.log(JSON.stringify({ load: (await import('node:os')).loadavg() }));
-if (SERVER_SIZES.length) {
-  const database = await serverDatabase();
-  const store = await openBenchStore(database.url, 4);
-  try {
-    rows.push(...(await run('postgres', store, SERVER_SIZES)));
-  } finally {
-    await store.close();
-    await database.drop();
-  }
-}
-if (PGLITE_SIZES.length) {
-  const store = await openBenchStore('memory://', 1);
-  try {
-    rows.push(...(await run('pglite', store, PGLITE_SIZES)));
-  } finally {
-    await store.close();
-  }
-}
+if (SERVER_SIZES.length) rows.push(...(await withServerStore(4, (store) => run('postgres', store, SERVER_SIZES))));
+if (PGLITE_SIZES.length) rows.push(...(await withPgliteStore((store) => run('pglite', store, PGLITE_SIZES))));
 console.table(rows);

@@ -8,7 +8,7 @@ import type { Store } from '../src/db/open.js';
 import { TaskBoard } from '../src/tasks/board.js';
 import { EXPORT_FORMATS } from '../src/trackers/export-tracker.js';
 import type { ImportInput } from '../src/tasks/import-tasks.js';
-import { openBenchStore, serverDatabase } from './databases.js';
+import { withPgliteStore, withServerStore } from './databases.js';
 import { engineCycle } from './engine-cycles.js';
 import { describeMachine } from './machine.js';
 import { runRound } from './cycle-runner.js';
@@ -134,9 +134,7 @@ async function main() {
   console.log(JSON.stringify({ machine, load: (await import('node:os')).loadavg() }));
   const rows: Row[] = [];
   if (SERVER_SIZES.length) {
-    const database = await serverDatabase();
-    const store = await openBenchStore(database.url, 20);
-    try {
+    await withServerStore(20, async (store, url) => {
       if (!IMPORT_ONLY) await warmUp(store, 'postgres', 16);
       for (const n of IMPORT_ONLY ? [] : SERVER_SIZES) {
         rows.push(await measureSize(store, 'postgres', n, 16));
@@ -148,18 +146,14 @@ async function main() {
         const biggest = Math.max(...SERVER_SIZES);
         const { rows: found } = await sql<{ id: string }>`select id from projects where id like ${`scale-postgres-${biggest}-%`}`.execute(store.db);
         for (const format of EXPORT_FORMATS) {
-          rows.push({ tasks: biggest, ...measureExport(database.url, found[0].id, format) });
+          rows.push({ tasks: biggest, ...measureExport(url, found[0].id, format) });
           console.log(JSON.stringify(rows.at(-1)));
         }
       }
-    } finally {
-      await store.close();
-      await database.drop();
-    }
+    });
   }
   if (PGLITE_SIZES.length) {
-    const store = await openBenchStore('memory://', 1);
-    try {
+    await withPgliteStore(async (store) => {
       if (!IMPORT_ONLY) await warmUp(store, 'pglite', 4);
       for (const n of IMPORT_ONLY ? [] : PGLITE_SIZES) {
         rows.push(await measureSize(store, 'pglite', n, 4));
@@ -167,9 +161,7 @@ async function main() {
       }
       rows.push(await measureImport(store, 'pglite', Math.min(IMPORT_MAX, Math.max(...PGLITE_SIZES))));
       console.log(JSON.stringify(rows.at(-1)));
-    } finally {
-      await store.close();
-    }
+    });
   }
   console.table(rows);
 }
