@@ -103,6 +103,12 @@ describe.each(engines)('task engine on %s', (engine) => {
     });
     expect((await ctx.board.readTaskBreakdown(p, { status: 'ready' })).tasks.map((t) => t.id)).toEqual(['5']);
     expect((await ctx.board.readTaskBreakdown(p, { status: 'done' })).tasks.map((t) => t.id)).toEqual(['1']);
+    // The ready page lists tasks in the order get_next_task hands them out: priority, then write order.
+    const q = newProject();
+    await ctx.board.writeTaskList(q, { tasks: [{ id: 'low', description: 'x', priority: 4 }, { id: 'urgent', description: 'x', priority: 1 }, { id: 'mid', description: 'x', priority: 2 }, { id: 'mid2', description: 'x', priority: 2 }] });
+    expect((await ctx.board.readTaskBreakdown(q, { status: 'ready' })).tasks.map((t) => t.id)).toEqual(['urgent', 'mid', 'mid2', 'low']);
+    expect((await ctx.board.readTaskBreakdown(q, { status: 'pending' })).tasks.map((t) => t.id)).toEqual(['low', 'urgent', 'mid', 'mid2']);
+    expect((await ctx.board.nextTask(q, { agent: 'w', claim: false })).task?.id).toBe('urgent');
     const page = await ctx.board.readTaskBreakdown(p, { limit: 3, offset: 3 });
     expect(page.tasks.map((t) => t.id)).toEqual(['4', '5', '6']);
     expect(page.next_offset).toBe(6);
