@@ -3,8 +3,10 @@ import { progressBar } from '../cli/progress-bar.js';
 /** How far a long command has come: `done` of `total` items (tasks) in its current step. */
 export type Progress = { step: string; done: number; total: number };
 
-/** Where a command's output goes: this terminal, or the socket back to the CLI that asked a board host. */
-/** `drain`: a promise when `out` has filled the destination's buffer (wait for it before writing more), else undefined. */
+/**
+ * Where a command's output goes: this terminal, or the socket back to the CLI that asked a board host.
+ * `drain`: a promise when `out` has filled the destination's buffer (wait for it before writing more), else undefined.
+ */
 export type CommandIo = { out(text: string): void; err(text: string): void; progress?(p: Progress): void; drain?(): Promise<void> | undefined };
 
 type Output = NodeJS.WritableStream & { writableNeedDrain?: boolean; destroyed?: boolean };

@@ -8,14 +8,15 @@ export type CountRow = { phase: string | null; status: string; ready: boolean; n
 
 /**
  * The number of tasks per phase, status and readiness, from the deltas the triggers of migration 0006
- * append (never a scan of the tasks). When the deltas have piled up, the reader folds them first.
+ * append (never a scan of the tasks). When the deltas have piled up, the reader folds them, unless
+ * `fold` is false (a read-only transaction cannot).
  */
-export async function selectTaskCounts(db: Db, projectId: string): Promise<CountRow[]> {
+export async function selectTaskCounts(db: Db, projectId: string, fold = true): Promise<CountRow[]> {
   const { rows } = await sql<CountRow & { deltas: number }>`
     select phase, status, ready, sum(n)::int as n, count(*)::int as deltas
     from task_counts where project_id = ${projectId} group by 1, 2, 3`.execute(db);
   // Folded, a project keeps a row per key (a board of many phases has hundreds): only the rows beyond count.
-  if (rows.reduce((total, r) => total + r.deltas, 0) - rows.length > FOLD_AT) await foldTaskCounts(db, projectId);
+  if (fold && rows.reduce((total, r) => total + r.deltas, 0) - rows.length > FOLD_AT) await foldTaskCounts(db, projectId);
   return rows.filter((r) => r.n !== 0).map(({ deltas: _, ...r }) => r);
 }
 
@@ -31,11 +32,4 @@ export async function foldTaskCounts(db: Db, projectId: string): Promise<void> {
       returning phase, status, ready, n)
     insert into task_counts (project_id, phase, status, ready, n)
     select ${projectId}, phase, status, ready, sum(n) from gone group by 1, 2, 3, 4 having sum(n) <> 0`.execute(db);
-}
-
-/** The number of tasks per status, summed from the deltas without folding them: a read, for a read-only transaction. */
-export async function sumTaskCounts(db: Db, projectId: string): Promise<Map<string, number>> {
-  const { rows } = await sql<{ status: string; n: number }>`
-    select status, sum(n)::int as n from task_counts where project_id = ${projectId} group by 1`.execute(db);
-  return new Map(rows.map((r) => [r.status, r.n]));
 }

@@ -102,9 +102,10 @@ export async function shiftDependentsUnmet(db: Db, projectId: string, taskId: st
 
 export type StatusCounts = Record<string, number> & { ready: number; total: number };
 
-export async function countByStatus(db: Db, projectId: string): Promise<StatusCounts> {
+/** `fold`: see selectTaskCounts (false in a read-only transaction). */
+export async function countByStatus(db: Db, projectId: string, fold = true): Promise<StatusCounts> {
   const counts: StatusCounts = { total: 0, ready: 0 } as StatusCounts;
-  for (const r of await selectTaskCounts(db, projectId)) {
+  for (const r of await selectTaskCounts(db, projectId, fold)) {
     counts[r.status] = (counts[r.status] ?? 0) + r.n;
     counts.total += r.n;
     if (r.ready) counts.ready += r.n;

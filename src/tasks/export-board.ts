@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { selectColumnUse, selectScalarMetadataKeys } from '../db/export-columns.js';
 import { changeLogBatches, countChangeLog, taskBatches } from '../db/export-cursors.js';
 import type { Database } from '../db/schema.js';
-import { sumTaskCounts } from '../db/task-counts.js';
+import { countByStatus } from '../db/tasks.js';
 import type { ExportHead, TableColumns, TrackerFormatSpec } from '../trackers/tracker-writer.js';
 import { eventView, SNAPSHOT_BATCH, withLinksAndNotes } from './snapshot.js';
 import { DEFAULT_PRIORITY } from './status.js';
@@ -20,12 +20,11 @@ export type ExportOptions = { limit?: number; onBatch?: (read: number) => void }
  */
 export async function exportBoard(trx: Transaction<Database>, projectId: string, spec: TrackerFormatSpec, sink: ExportSink, options: ExportOptions = {}) {
   const limit = options.limit ?? Infinity;
-  const counts = await sumTaskCounts(trx, projectId);
-  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const counts = await countByStatus(trx, projectId, false);
   const head: ExportHead = {
     project: projectId,
     generated_at: new Date().toISOString(),
-    counts: { total, completed: counts.get('completed') ?? 0, cancelled: counts.get('cancelled') ?? 0 },
+    counts: { total: counts.total, completed: counts.completed ?? 0, cancelled: counts.cancelled ?? 0 },
     ...(spec.columns ? { columns: await tableColumns(trx, projectId) } : {}),
   };
   const writer = spec.writer();
@@ -51,7 +50,7 @@ export async function exportBoard(trx: Transaction<Database>, projectId: string,
     await next.catch(() => {});
     await batches.return(undefined);
   }
-  await send(writer.tasksDone(read >= limit ? Math.max(0, total - read) : 0));
+  await send(writer.tasksDone(read >= limit ? Math.max(0, counts.total - read) : 0));
   let logged = 0;
   if (spec.changeLog) {
     for await (const rows of changeLogBatches(trx, projectId, Math.min(SNAPSHOT_BATCH, limit))) {
