@@ -236,6 +236,18 @@ describe('the local board host', () => {
     await own.close();
   });
 
+  it('starts a host for `tasklane board` on a folder never opened before, and prints its board', () => {
+    const fresh = path.join(root, 'never-opened');
+    const r = cli(['board'], { TASKLANE_DATABASE_URL: fresh });
+    try {
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/board\?project=host-test\n/);
+      expect(fs.statSync(fresh).mode & 0o777).toBe(0o700);
+    } finally {
+      cli(['host', 'stop'], { TASKLANE_DATABASE_URL: fresh });
+    }
+  });
+
   it('prints the board with a one-time sign-in link that signs in once', async () => {
     const r = cli(['board', '--project', 'my app']);
     expect(r.status, r.stderr).toBe(0);

@@ -57,6 +57,8 @@ function folderHolder(folder: string) {
  * when the folder is held by a process that serves no socket for good.
  */
 export async function ensureHost<T>(folder: string, connect: () => Promise<T | undefined>): Promise<T> {
+  // A first start (`tasklane board` before any agent ran) finds no folder to hold the start lock in.
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const first = await connect();
