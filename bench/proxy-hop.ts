@@ -3,7 +3,7 @@
 // opened by the agent's own tasklane; the hop's added p50 a call; 3 and 8 agents through the host vs the
 // same agents over HTTP on one `serve --http` process; warm start (host running) to initialize +
 // tools/list vs a bare SDK stdio server; `tasklane --help` vs `node -e 0`; one agent on Taskmaster's own
-// MCP server over stdio (next_task, set in-progress, set done), when task-master-ai is installed in /tmp/tm.
+// MCP server over stdio (next_task, set in-progress, set done), when task-master-ai is installed in /tmp/tm. A floor: the SDK's server answering from memory (bench/canned-sdk-server.mjs).
 // Run: npm run bench:proxy [-- cycles crowd-rounds] (0 crowd rounds: the single agents and starts only)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +23,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-proxy-bench-'));
 const folder = path.join(root, 'board');
 const BARE = path.resolve(import.meta.dirname, 'bare-sdk-server.mjs');
 const BARE_PIPE = path.resolve(import.meta.dirname, 'bare-pipe.mjs');
+const CANNED = path.resolve(import.meta.dirname, 'canned-sdk-server.mjs');
 const baseEnv = { ...(process.env as Record<string, string>), HOME: root, TASKLANE_DATABASE_URL: folder, TASKLANE_LOG_LEVEL: 'warn', TASKLANE_BOARD_HOST_IDLE_SECONDS: '30' };
 
 const pids = new WeakMap<Client, number>();
@@ -64,9 +65,9 @@ async function cycle(c: Client, name: string, calls?: number[]): Promise<boolean
   return true;
 }
 
-type Path = 'host' | 'direct' | 'pipe' | 'taskmaster';
+type Path = 'host' | 'direct' | 'pipe' | 'canned' | 'taskmaster';
 const taskmaster = taskmasterMcpServer();
-const PATHS: Path[] = taskmaster ? ['host', 'direct', 'pipe', 'taskmaster'] : ['host', 'direct', 'pipe'];
+const PATHS: Path[] = taskmaster ? ['host', 'direct', 'pipe', 'canned', 'taskmaster'] : ['host', 'direct', 'pipe', 'canned'];
 const BLOCK = Number(process.env.TASKLANE_BENCH_BLOCK ?? 10);
 /** An agent, and the processes that serve it (their CPU time is counted per cycle). */
 type SoloAgent = { cycle(calls?: number[]): Promise<boolean>; client: Client; pids: number[] };
@@ -90,11 +91,12 @@ async function solos() {
     host: tasklane(viaHost, host),
     pipe: tasklane(await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
       JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]), host),
+    canned: tasklane(await stdioClient('solo', process.execPath, [CANNED])),
     ...(taskmaster ? { taskmaster: await taskmasterAgent(fs.mkdtempSync(path.join(root, 'tm-')), BOARD, baseEnv) } : {}),
   } as Record<Path, SoloAgent>;
   const stats = Object.fromEntries(PATHS.map((p) => [p, { ms: 0, cpuMs: 0, cycles: 0, calls: [] as number[], pings: [] as number[] }])) as Record<Path, { ms: number; cpuMs: number; cycles: number; calls: number[]; pings: number[] }>;
   for (const p of PATHS) {
-    if (p !== 'taskmaster') await writeBoard(agents[p].client);
+    if (p !== 'taskmaster' && p !== 'canned') await writeBoard(agents[p].client);
     for (let i = 0; i < 20; i++) await agents[p].cycle();
   }
   for (let b = 0; b < CYCLES / BLOCK; b++) {
@@ -195,13 +197,14 @@ try {
   const nodeOnly = runs(['-e', '0']);
   stopHost();
 
-  const { host, direct, pipe, taskmaster: tm } = solo;
+  const { host, direct, pipe, canned, taskmaster: tm } = solo;
   console.log(`board host bench: ${BOARD}-task boards, ${CYCLES} cycles a path in turns of ${BLOCK}, crowds ${ROUNDS} round(s), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
   line('one agent, cycles/s: host vs own folder', `${round(host.perSecond, 1)} vs ${round(direct.perSecond, 1)} = ${round(host.perSecond / direct.perSecond)}×`, 'target ≥ 0.9×');
   if (tm) {
     line(`one agent, cycles/s: host vs Taskmaster ${taskmaster!.version} MCP (stdio)`, `${round(host.perSecond, 1)} vs ${round(tm.perSecond, 1)} = ${round(host.perSecond / tm.perSecond, 1)}×`, 'target ≥ 10×');
     line('  own folder vs Taskmaster MCP', `${round(direct.perSecond / tm.perSecond, 1)}×; Taskmaster call p50 / p99 ${tm.call.p50_ms} / ${tm.call.p99_ms} ms`, '');
     line('server CPU per cycle: host (relay + host) / own folder / Taskmaster', `${round(host.cpuMs)} / ${round(direct.cpuMs)} / ${round(tm.cpuMs)} ms`, '');
+    line('  floor: SDK server with canned answers (no database) vs Taskmaster', `${round(canned.perSecond, 1)} cycles/s = ${round(canned.perSecond / tm.perSecond, 1)}×; host at ${round(host.perSecond / canned.perSecond)}× of it`, '');
     line('  Taskmaster\'s CPU per cycle against the host path\'s, own folder\'s', `${round(tm.cpuMs / host.cpuMs, 1)}×, ${round(tm.cpuMs / direct.cpuMs, 1)}×`, '');
   } else {
     line('server CPU per cycle: host (relay + host) / own folder', `${round(host.cpuMs)} / ${round(direct.cpuMs)} ms`, '');

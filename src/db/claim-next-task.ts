@@ -44,8 +44,9 @@ function handOutColumns(t: string): RawBuilder<unknown> {
 /**
  * The whole claim is one statement, so it needs no transaction block and makes one round trip: pick
  * the best ready task no other transaction holds (skip locked, over the partial index tasks_ready)
- * and move it to in_progress with the lease the project asks for, record the 'claimed' event, and
- * return the task with its links. Readiness is the materialised unmet_deps; a NOT EXISTS over
+ * and move it to in_progress with the lease the project asks for, count the move in task_counts
+ * (flipping count_flip, so the counting trigger leaves it: migrations/0010_self_counted_moves.ts),
+ * record the 'claimed' event, and return the task with its links. Readiness is the materialised unmet_deps; a NOT EXISTS over
  * dependencies here measured several times slower.
  */
 export async function claimNextTask(db: Db, projectId: string, filter: NextTaskFilter, options: ClaimOptions): Promise<HandedOutRow | undefined> {
@@ -67,9 +68,15 @@ export async function claimNextTask(db: Db, projectId: string, filter: NextTaskF
         completed_at = null,
         status_updated_at = now(),
         updated_at = now(),
-        version = version + 1
+        version = version + 1,
+        count_flip = not count_flip
       where project_id = ${projectId} and id = (${readyCandidates(projectId, filter, true)})
       returning *
+    ), counted as (
+      insert into task_counts (project_id, phase, status, ready, n)
+      select project_id, phase, 'pending', unmet_deps = 0, -1 from claimed
+      union all
+      select project_id, phase, 'in_progress', false, 1 from claimed
     ), event as (
       insert into task_events (project_id, task_id, actor, credential, kind, from_status, to_status, data)
       select project_id, id, ${options.agent}, ${actingCredential()}::text, 'claimed', 'pending', 'in_progress',

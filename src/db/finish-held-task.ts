@@ -23,12 +23,12 @@ export type FinishOptions = {
 
 /**
  * The common report, an agent finishing the task it holds, as one statement (no transaction block,
- * one round trip): the patch, the dependents' unmet_deps − 1 when it completes, the event, and the
- * task with its links. It changes nothing and returns undefined unless the task is in progress with
- * this agent, at expected_version when one is given, and (to complete) has no unmet dependency: the
- * caller then takes the general path, which explains what is wrong. The conditions are re-checked
- * on the row's newest version when another transaction changed it meanwhile, so a stale report
- * cannot slip through.
+ * one round trip): the patch, the dependents' unmet_deps − 1 when it completes, the move counted in
+ * task_counts (as a claim counts its own), the event, and the task with its links. It changes nothing
+ * and returns undefined unless the task is in progress with this agent, at expected_version when one
+ * is given, and (to complete) has no unmet dependency: the caller then takes the general path, which
+ * explains what is wrong. The conditions are re-checked on the row's newest version when another
+ * transaction changed it meanwhile, so a stale report cannot slip through.
  *
  * A completion takes the project's shared lock first (as a condition of the UPDATE, before the row is
  * locked) and shifts the dependents in tasklane_shift_dependents, which reads the edges in a snapshot
@@ -43,7 +43,8 @@ export async function finishHeldTask(
   event: NewEvent,
   options: FinishOptions,
 ): Promise<FinishedRow | undefined> {
-  let update = updateTaskQuery(db, projectId, taskId, patch).where('status', '=', 'in_progress').where('assignee', '=', options.agent);
+  if (!('status' in patch) || 'phase' in patch) throw new Error('a holder\'s report moves the status and keeps the phase: its move is counted so');
+  let update = updateTaskQuery(db, projectId, taskId, { ...patch, count_flip: sql<boolean>`not count_flip` }).where('status', '=', 'in_progress').where('assignee', '=', options.agent);
   const serialize = options.completes && (options.serialize ?? true);
   if (options.completes) update = update.where('unmet_deps', '=', 0);
   if (serialize) update = update.where(projectLockCondition(projectId, 'status'));
@@ -61,7 +62,12 @@ export async function finishHeldTask(
     ? sql`, ${changeNotice(options.notifyOrigin, projectId, sql`(array[done.id] || array(select id from shifted where ready))`, options.kind)} as notified`
     : sql``;
   const { rows } = await sql<FinishedRow>`
-    with done as (${update}), shifted as (${shift}), event as (
+    with done as (${update}), shifted as (${shift}), counted as (
+      insert into task_counts (project_id, phase, status, ready, n)
+      select project_id, phase, 'in_progress', false, -1 from done
+      union all
+      select project_id, phase, status, status = 'pending' and unmet_deps = 0, 1 from done
+    ), event as (
       insert into task_events (project_id, task_id, actor, credential, kind, from_status, to_status, note, data)
       select project_id, id, ${event.actor}, ${actingCredential()}::text, ${event.kind}, ${event.from_status}, ${event.to_status}, ${event.note ?? null},
         ${event.data ? JSON.stringify(event.data) : null}::jsonb

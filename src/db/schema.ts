@@ -38,6 +38,8 @@ export interface TasksTable {
   lease_expires_at: NullableTimestamp;
   heartbeat_at: NullableTimestamp;
   unmet_deps: Generated<number>;
+  /** Flipped by a statement that counts its own move in task_counts (migrations/0010_self_counted_moves.ts). */
+  count_flip: Generated<boolean>;
   version: Generated<number>;
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Generated<Date>;
