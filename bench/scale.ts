@@ -1,4 +1,4 @@
-// npm run bench:scale [-- --sizes=1000,100000 --pglite=1000,10000,100000 --export --import-only]
+// npm run bench:scale [-- --sizes=1000,100000 --pglite=1000,10000,100000 --export --import-only --claim-rounds=N]
 // Issue 17's table: the cost of the agent calls on one project of 1k tasks beside one of 100k (and 1M),
 // on the local Postgres and on PGlite. Boards are generated in bulk SQL (a seeded random DAG: task i
 // depends on i % 4 earlier tasks); imports are timed through the engine's import path.
@@ -12,6 +12,7 @@ import { withPgliteStore, withServerStore } from './databases.js';
 import { engineCycle } from './engine-cycles.js';
 import { describeMachine } from './machine.js';
 import { runRound } from './cycle-runner.js';
+import { pgbenchAvailable, pgbenchRound } from './pgbench-run.js';
 import { elapsedMs, round, summarise } from './stats.js';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -23,12 +24,15 @@ const REPEAT = Number(arg('repeat', '30'));
 const EXPORT = process.argv.includes('--export');
 /** Only the import of the largest size (no board generated, no calls timed). */
 const IMPORT_ONLY = process.argv.includes('--import-only');
+/** Claim+complete of every size again, in this many alternating rounds (0: none). */
+const CLAIM_ROUNDS = Number(arg('claim-rounds', '0'));
 const PGLITE_VERSION = '0.5.14';
 
 type Row = Record<string, number | string>;
 
 /** n tasks in one statement each for tasks and links; unmet_deps counted in a third. */
-async function generateBoard(store: Store, project: string, n: number) {
+/** `tidy`: VACUUM the tables after (the rounds' small boards skip it: a VACUUM of the whole table between rounds evicts the big board's pages). */
+async function generateBoard(store: Store, project: string, n: number, tidy = true) {
   const db = store.db;
   await sql`insert into projects (id, name) values (${project}, ${project})`.execute(db);
   await sql`select setseed(0.17)`.execute(db);
@@ -48,7 +52,8 @@ async function generateBoard(store: Store, project: string, n: number) {
     update tasks t set unmet_deps = c.n, count_flip = not count_flip from (
       select task_id, count(*)::int as n from task_dependencies where project_id = ${project} group by 1) c
     where t.project_id = ${project} and t.id = c.task_id`.execute(db);
-  await recountProject(store, project);
+  await recountProject(store, project, tidy);
+  if (!tidy) return;
   await sql`vacuum analyze tasks`.execute(db).catch(() => sql`analyze tasks`.execute(db));
   await sql`vacuum analyze task_dependencies`.execute(db).catch(() => sql`analyze task_dependencies`.execute(db));
 }
@@ -59,12 +64,12 @@ async function generateBoard(store: Store, project: string, n: number) {
  * as a statement that counts itself does, and the project's counts are then made again from its tasks:
  * the per-row trigger would otherwise append two deltas a row (migrations/0010_self_counted_moves.ts).
  */
-async function recountProject(store: Store, project: string) {
+async function recountProject(store: Store, project: string, tidy = true) {
   await sql`delete from task_counts where project_id = ${project}`.execute(store.db);
   await sql`
     insert into task_counts (project_id, phase, status, ready, n)
     select project_id, phase, status, status = 'pending' and unmet_deps = 0, count(*) from tasks where project_id = ${project} group by 1, 2, 3, 4`.execute(store.db);
-  await sql`vacuum analyze task_counts`.execute(store.db).catch(() => sql`analyze task_counts`.execute(store.db));
+  if (tidy) await sql`vacuum analyze task_counts`.execute(store.db).catch(() => sql`analyze task_counts`.execute(store.db));
 }
 
 /** Claims on a throwaway board first, so that the first size measured does not pay the warm-up (JIT, PGlite's WASM tier-up, caches). */
@@ -138,6 +143,52 @@ async function measureImport(store: Store, engine: string, m: number): Promise<R
   return { engine, import_tasks: m, import_per_s: round(m / (firstMs / 1000), 0), reimport_ratio: round(againMs / firstMs, 2) };
 }
 
+/**
+ * Claim+complete rates of every size in alternating rounds (`--claim-rounds=N`), so that each size meets
+ * the same machine: one round of a single size lasts under a second, and a quiet 2-core machine still
+ * swings by a third between such windows. A small board is made anew when a round would empty it. With
+ * pgbench on the machine, the same rounds run the bare SQL of a cycle (bench/pgbench-script.ts) on
+ * boards of the same sizes: the database's own ratio between the sizes, the peer for the engine's.
+ */
+async function claimRounds(store: Store, url: string | undefined, engine: string, sizes: number[], workers: number, rounds: number): Promise<Row> {
+  const warmup = 100;
+  const cycles = Number(arg('cycles', '400'));
+  const boards = new Map<number, { project: string; left: number }>();
+  /** A board of n tasks with a round's worth of ready work left (a small one made anew when it runs low). */
+  const boardOf = async (n: number) => {
+    let board = boards.get(n);
+    if (!board || board.left < warmup + cycles + 50) {
+      const project = `rounds-${engine}-${n}-${Date.now()}`;
+      await generateBoard(store, project, n, n > 100_000);
+      board = { project, left: Math.floor(n * 0.6) };
+      boards.set(n, board);
+    }
+    board.left -= warmup + cycles;
+    return board.project;
+  };
+  const peers = url && (await pgbenchAvailable()) ? ['engine', 'pgbench'] : ['engine'];
+  const rates = new Map<string, number[]>(sizes.flatMap((n) => peers.map((peer) => [`${peer}_${n}`, []])));
+  for (let r = 0; r < rounds; r++) {
+    for (const n of r % 2 ? [...sizes].reverse() : sizes) {
+      for (const peer of peers) {
+        const project = await boardOf(n);
+        const result = peer === 'engine'
+          ? await runRound(engineCycle(store, project, { attachLessons: false }), workers, warmup, cycles)
+          : await pgbenchRound(url!, project, workers, warmup, cycles);
+        rates.get(`${peer}_${n}`)!.push(round(result.cycles / result.seconds, 0));
+      }
+    }
+  }
+  // The first two rounds warm the caches up (the big board was just written): counted out of the medians.
+  const median = (xs: number[]) => [...xs.slice(2)].sort((a, b) => a - b)[Math.floor((xs.length - 2) / 2)];
+  const [smallest, ...rest] = sizes;
+  return {
+    engine, claim_rounds: rounds,
+    ...Object.fromEntries([...rates].map(([key, xs]) => [key, xs.join(' ')])),
+    ...Object.fromEntries(rest.flatMap((n) => peers.map((peer) => [`${peer}_median_${n}_vs_${smallest}`, round(median(rates.get(`${peer}_${n}`)!) / median(rates.get(`${peer}_${smallest}`)!), 2)]))),
+  };
+}
+
 /** The export of a project in a process of its own, so that its peak memory is its own. */
 function measureExport(url: string, project: string, format: string): Row {
   const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/scale-export.ts', url, project, format], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -154,6 +205,10 @@ async function main() {
       if (!IMPORT_ONLY) await warmUp(store, 'postgres', 16);
       for (const n of IMPORT_ONLY ? [] : SERVER_SIZES) {
         rows.push(await measureSize(store, 'postgres', n, 16));
+        console.log(JSON.stringify(rows.at(-1)));
+      }
+      if (CLAIM_ROUNDS && !IMPORT_ONLY) {
+        rows.push(await claimRounds(store, url, 'postgres', SERVER_SIZES, 16, CLAIM_ROUNDS));
         console.log(JSON.stringify(rows.at(-1)));
       }
       rows.push(await measureImport(store, 'postgres', Math.min(IMPORT_MAX, Math.max(...SERVER_SIZES))));
