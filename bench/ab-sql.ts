@@ -1,7 +1,7 @@
 // A/B of database-side variants of the engine's take-and-finish, in one process on one PGlite folder (or
 // the Postgres URL given as URL): each variant is SQL run before its blocks and undone after, and the
 // variants take turns in blocks of 200 cycles, so that the machine's load falls on all alike.
-//   SETUP='["create function …"]' VARIANTS='{"notrig":{"on":["alter table tasks disable trigger tasks_count_update"],"off":["alter table tasks enable trigger tasks_count_update"]}}' npx tsx bench/ab-sql.ts
+//   SETUP='["create function …"]' VARIANTS='{"notrig":{"on":["alter table tasks disable trigger tasks_count_move"],"off":["alter table tasks enable trigger tasks_count_move"]}}' npx tsx bench/ab-sql.ts
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

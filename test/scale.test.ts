@@ -208,4 +208,25 @@ describe.each(engines)('boards past the old limits on %s', (engine) => {
     expect(await rows()).toHaveLength(300); // 250 deltas beyond the keys: folded, to 50 pending and 250 blocked
     expect(await countViolations(ctx.store, p)).toEqual([]);
   });
+
+  it('keeps the counts exact through claims and reports (which count themselves) and writes that move many tasks at once', async () => {
+    const p = newProject('moves');
+    const tasks = Array.from({ length: 300 }, (_, i) => ({ id: `T${i}`, description: `task ${i}`, phase: `P${i % 3}` }));
+    await ctx.board.writeTaskList(p, { tasks });
+    for (let i = 0; i < 40; i++) {
+      const next = await ctx.board.nextTask(p, { agent: 'w' });
+      if (i % 4 === 3) continue; // some stay held
+      await ctx.board.markTaskStatus(p, { task_id: next.task!.id, status: i % 4 === 2 ? 'failed' : 'completed', agent: 'w' });
+    }
+    // One write moves 200 tasks to other phases, and makes 100 pending tasks wait on a held one.
+    const held = (await ctx.board.readTaskBreakdown(p, { status: 'in_progress' })).tasks[0].id;
+    await ctx.board.writeTaskList(p, {
+      tasks: tasks.map((t, i) => ({ ...t, phase: i < 200 ? `Q${i % 7}` : t.phase, dependencies: i >= 200 ? [held] : [] })).filter((t) => t.id !== held),
+    });
+    expect(await countViolations(ctx.store, p)).toEqual([]);
+    await ctx.board.markTaskStatus(p, { task_id: held, status: 'completed', agent: 'w' }); // the 100 are ready again, through the hot path
+    expect(await countViolations(ctx.store, p)).toEqual([]);
+    const counts = await countByStatus(ctx.store.db, p);
+    expect(counts.ready).toBeGreaterThan(100);
+  });
 });
