@@ -3,12 +3,13 @@
 // and Postgres (its backends), each per cycle. Their sum against the machine's cores is the ceiling of
 // cycles/s here; the server's share alone is what one server would do with its clients elsewhere.
 //   npx tsx bench/http-cpu-budget.ts [agents=16] [tasks=3000]
-// A fresh database on the local server, dropped after; TASKLANE_BENCH_CLI runs another build.
+// A fresh database on the local server, dropped after, migrated by the server itself, so that
+// TASKLANE_BENCH_CLI can run another build (an earlier commit's dist) to compare.
 // Linux only (/proc), and Postgres's CPU counts every process of the `postgres` user.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { withServerStore } from './databases.js';
+import { serverDatabase } from './databases.js';
 import { httpClients, startHttpServer } from './mcp-clients.js';
 import { round } from './stats.js';
 
@@ -31,7 +32,9 @@ const clientsCpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-await withServerStore(4, async (_store, url) => {
+const database = await serverDatabase();
+try {
+  const url = database.url;
   const project = `budget-${Date.now()}`;
   const server = await startHttpServer(url, project);
   try {
@@ -62,4 +65,6 @@ await withServerStore(4, async (_store, url) => {
   } finally {
     await server.stop();
   }
-});
+} finally {
+  await database.drop();
+}
