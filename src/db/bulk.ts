@@ -29,7 +29,8 @@ const COLUMN_TYPES: Record<string, string> = {
   heartbeat_at: 'timestamptz',
 };
 
-const quoted = (s: string) => `"${s.replace(/[\\"]/g, '\\$&')}"`;
+const NEEDS_ESCAPE = /[\\"]/;
+const quoted = (s: string) => (NEEDS_ESCAPE.test(s) ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`);
 
 /**
  * A value as the text Postgres reads for its column: a Date in ISO 8601, a list (tags) as an array
@@ -44,12 +45,34 @@ function asText(value: unknown): string | null {
   return String(value);
 }
 
-/** `unnest($1::text[], …) as u(c1, …)` over some rows' columns, and each column read back as its type (`u.c::type`). */
+/** Texts as a text[] literal, built here so that it is built while the previous statement runs (see overlapped), not when this one is sent. */
+function arrayLiteral(texts: Array<string | null>): string {
+  let out = '{';
+  for (let i = 0; i < texts.length; i++) out += (i ? ',' : '') + (texts[i] === null ? 'NULL' : quoted(texts[i]!));
+  return `${out}}`;
+}
+
+/**
+ * Some rows' columns as `unnest($1::text[], …) as u(c1, …)` and each column read back as its type
+ * (`u.c::type`). A column whose value is the same in every row (a project id, a default left null)
+ * is one parameter instead of an array; `id`, which the updates join on, always stays an array.
+ */
 function unnested(columns: string[], rows: object[]): { from: RawBuilder<unknown>; typed: RawBuilder<unknown>[] } {
-  const arrays = columns.map((c) => rows.map((r) => asText((r as Record<string, unknown>)[c])));
+  const typeOf = (c: string) => sql.raw(COLUMN_TYPES[c] ?? 'text');
+  const arrays: Array<{ column: string; texts: Array<string | null> }> = [];
+  const typed = columns.map((c) => {
+    const texts = rows.map((r) => asText((r as Record<string, unknown>)[c]));
+    if (c !== 'id' && texts.every((t) => t === texts[0])) return sql`${texts[0]}::${typeOf(c)}`;
+    arrays.push({ column: c, texts });
+    return COLUMN_TYPES[c] ? sql`${sql.ref(`u.${c}`)}::${typeOf(c)}` : sql.ref(`u.${c}`);
+  });
+  if (arrays.length === 0) {
+    // Every column the same: the first, as an array, gives the statement its rows.
+    arrays.push({ column: columns[0], texts: rows.map((r) => asText((r as Record<string, unknown>)[columns[0]])) });
+  }
   return {
-    from: sql`unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) as u(${sql.join(columns.map((c) => sql.ref(c)))})`,
-    typed: columns.map((c) => (COLUMN_TYPES[c] ? sql`${sql.ref(`u.${c}`)}::${sql.raw(COLUMN_TYPES[c])}` : sql.ref(`u.${c}`))),
+    from: sql`unnest(${sql.join(arrays.map((a) => sql`${arrayLiteral(a.texts)}::text[]`))}) as u(${sql.join(arrays.map((a) => sql.ref(a.column)))})`,
+    typed,
   };
 }
 
@@ -62,14 +85,40 @@ function chunks<T>(items: T[], size = BULK_ROWS): T[][] {
 /** Rows grouped by the columns they give (undefined counts as not given). */
 function byColumns<T extends object>(rows: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
+  let last: { names: string[]; group: T[] } | undefined;
   for (const r of rows) {
-    let key = '';
-    for (const [k, v] of Object.entries(r)) if (v !== undefined) key += key ? `,${k}` : k;
-    const group = groups.get(key);
-    if (group) group.push(r);
-    else groups.set(key, [r]);
+    const names: string[] = [];
+    for (const k in r) if (r[k] !== undefined) names.push(k);
+    // Rows of one write mostly give the same columns: compare with the row before, not by key.
+    if (last && names.length === last.names.length && names.every((n, i) => n === last!.names[i])) {
+      last.group.push(r);
+      continue;
+    }
+    const key = names.join(',');
+    const group = groups.get(key) ?? [];
+    if (!groups.has(key)) groups.set(key, group);
+    group.push(r);
+    last = { names, group };
   }
   return groups;
+}
+
+/**
+ * Runs the statements in order and returns their rows, building each (the generator's work) while the
+ * one before it runs on the server: on Postgres the two take turns on two cores instead of one. The
+ * first error is thrown; a statement queued behind it fails on the aborted transaction, unheard.
+ */
+async function overlapped<R>(db: Db, statements: Iterable<RawBuilder<R>>): Promise<R[][]> {
+  const results: R[][] = [];
+  let running: Promise<{ rows: R[] }> | undefined;
+  for (const statement of statements) {
+    const next = statement.execute(db);
+    next.catch(() => {});
+    if (running) results.push((await running).rows);
+    running = next;
+  }
+  if (running) results.push((await running).rows);
+  return results;
 }
 
 /**
@@ -79,13 +128,15 @@ function byColumns<T extends object>(rows: T[]): Map<string, T[]> {
  * fifth more): edges are inserted only after reading that they are not there, under the project's graph lock.
  */
 export async function insertRows(db: Db, table: BulkTable, rows: object[]): Promise<void> {
-  for (const [key, group] of byColumns(rows)) {
-    const columns = key.split(',');
-    for (const part of chunks(group)) {
-      const { from, typed } = unnested(columns, part);
-      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(typed)} from ${from}`.execute(db);
+  await overlapped(db, (function* () {
+    for (const [key, group] of byColumns(rows)) {
+      const columns = key.split(',');
+      for (const part of chunks(group)) {
+        const { from, typed } = unnested(columns, part);
+        yield sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(typed)} from ${from}`;
+      }
     }
-  }
+  })());
 }
 
 /**
@@ -93,16 +144,18 @@ export async function insertRows(db: Db, table: BulkTable, rows: object[]): Prom
  * statement (grouped by the columns they set); updated_at and version move as in any edit.
  */
 export async function updateTaskRows(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<void> {
-  for (const [key, group] of byColumns(rows)) {
-    const columns = key.split(',');
-    const set = columns.filter((c) => c !== 'id');
-    for (const part of chunks(group)) {
-      const { from, typed } = unnested(columns, part);
-      const assignments = set.map((c) => sql`${sql.ref(c)} = ${typed[columns.indexOf(c)]}`);
-      await sql`update tasks t set ${sql.join([...assignments, sql`updated_at = now()`, sql`version = t.version + 1`])}
-        from ${from} where t.project_id = ${projectId} and t.id = u.id`.execute(db);
+  await overlapped(db, (function* () {
+    for (const [key, group] of byColumns(rows)) {
+      const columns = key.split(',');
+      const set = columns.filter((c) => c !== 'id');
+      for (const part of chunks(group)) {
+        const { from, typed } = unnested(columns, part);
+        const assignments = set.map((c) => sql`${sql.ref(c)} = ${typed[columns.indexOf(c)]}`);
+        yield sql`update tasks t set ${sql.join([...assignments, sql`updated_at = now()`, sql`version = t.version + 1`])}
+          from ${from} where t.project_id = ${projectId} and t.id = u.id`;
+      }
     }
-  }
+  })());
 }
 
 /**
@@ -111,24 +164,24 @@ export async function updateTaskRows(db: Db, projectId: string, rows: Array<{ id
  * others are unchanged, and need not be read or written. BULK_ROWS a statement.
  */
 export async function selectChangedTaskIds(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<string[]> {
-  const changed: string[] = [];
-  for (const [key, group] of byColumns(rows)) {
-    const columns = key.split(',');
-    if (columns.length === 1) continue; // nothing given but the id
-    const links = columns.includes('dependencies')
-      ? sql`cross join lateral (select array(select d.depends_on from task_dependencies d where d.project_id = t.project_id and d.task_id = t.id) as deps offset 0) e` // offset 0: read once a row
-      : sql``;
-    for (const part of chunks(group)) {
-      const { from, typed } = unnested(columns, part);
-      const tests = columns.flatMap((c, i) => {
-        if (c === 'id') return [];
-        return c === 'dependencies' ? [sql`not (e.deps @> ${typed[i]} and e.deps <@ ${typed[i]})`] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`];
-      });
-      const { rows: found } = await sql<{ id: string }>`
-        select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id ${links}
-        where ${sql.join(tests, sql` or `)}`.execute(db);
-      for (const r of found) changed.push(r.id);
+  const found = await overlapped(db, (function* () {
+    for (const [key, group] of byColumns(rows)) {
+      const columns = key.split(',');
+      if (columns.length === 1) continue; // nothing given but the id
+      const links = columns.includes('dependencies')
+        ? sql`cross join lateral (select array(select d.depends_on from task_dependencies d where d.project_id = t.project_id and d.task_id = t.id) as deps offset 0) e` // offset 0: read once a row
+        : sql``;
+      for (const part of chunks(group)) {
+        const { from, typed } = unnested(columns, part);
+        const tests = columns.flatMap((c, i) => {
+          if (c === 'id') return [];
+          return c === 'dependencies' ? [sql`not (e.deps @> ${typed[i]} and e.deps <@ ${typed[i]})`] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`];
+        });
+        yield sql<{ id: string }>`
+          select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id ${links}
+          where ${sql.join(tests, sql` or `)}`;
+      }
     }
-  }
-  return changed;
+  })());
+  return found.flat().map((r) => r.id);
 }
