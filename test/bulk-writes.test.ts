@@ -57,10 +57,19 @@ describe.each(engines)('bulk writes on %s', (engine) => {
 
       const again = await board.writeTaskList(project, { tasks });
       expect({ created: again.created, updated: again.updated, unchanged: again.unchanged }).toEqual({ created: 0, updated: 0, unchanged: tasks.length });
-      const changed = tasks.map((t, i) => (i === edited % tasks.length ? { ...t, description: `${t.description}"\\ edited` } : t));
+      const k = edited % tasks.length;
+      const changed = tasks.map((t, i) => (i === k ? { ...t, description: `${t.description}"\\ edited` } : t));
       expect((await board.writeTaskList(project, { tasks: changed })).updated).toBe(1);
-      const after = await selectTasksByIds(store.db, project, [changed[edited % tasks.length].id]);
-      expect(after[0].description).toBe(changed[edited % tasks.length].description);
+      expect((await selectTasksByIds(store.db, project, [changed[k].id]))[0].description).toBe(changed[k].description);
+      // One task's links changed (one added or all removed), another's given again in another order: only the first is updated.
+      const rewired = changed.map((t, i) => {
+        if (i === k) return { ...t, dependencies: t.dependencies.length ? [] : tasks.slice(0, i).map((x) => x.id) };
+        return { ...t, dependencies: [...t.dependencies].reverse() };
+      });
+      const expectUpdated = rewired[k].dependencies.length === changed[k].dependencies.length ? 0 : 1;
+      expect((await board.writeTaskList(project, { tasks: rewired })).updated).toBe(expectUpdated);
+      const after = await sql<{ task_id: string; depends_on: string }>`select task_id, depends_on from task_dependencies where project_id = ${project} order by task_id, depends_on`.execute(store.db);
+      expect(after.rows).toEqual(rewired.flatMap((t) => t.dependencies.map((d) => ({ task_id: t.id, depends_on: d }))).sort((a, b) => a.task_id.localeCompare(b.task_id) || a.depends_on.localeCompare(b.depends_on)));
     }), { numRuns: engine === 'pglite' ? 40 : 60 });
   });
 });

@@ -161,27 +161,38 @@ export async function updateTaskRows(db: Db, projectId: string, rows: Array<{ id
 /**
  * Of some tasks of a project, each row `{id, …columns}` with the values a write would give them (and
  * `dependencies`, compared as a set, when it sets them), the ids of those that differ in any: the
- * others are unchanged, and need not be read or written. BULK_ROWS a statement.
+ * others are unchanged, and need not be read or written. BULK_ROWS tasks a statement; dependencies are
+ * compared in statements of their own, as pairs against the tasks' links in one join.
  */
 export async function selectChangedTaskIds(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<string[]> {
   const found = await overlapped(db, (function* () {
     for (const [key, group] of byColumns(rows)) {
-      const columns = key.split(',');
-      if (columns.length === 1) continue; // nothing given but the id
-      const links = columns.includes('dependencies')
-        ? sql`cross join lateral (select array(select d.depends_on from task_dependencies d where d.project_id = t.project_id and d.task_id = t.id) as deps offset 0) e` // offset 0: read once a row
-        : sql``;
+      const columns = key.split(',').filter((c) => c !== 'dependencies');
       for (const part of chunks(group)) {
-        const { from, typed } = unnested(columns, part);
-        const tests = columns.flatMap((c, i) => {
-          if (c === 'id') return [];
-          return c === 'dependencies' ? [sql`not (e.deps @> ${typed[i]} and e.deps <@ ${typed[i]})`] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`];
-        });
-        yield sql<{ id: string }>`
-          select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id ${links}
-          where ${sql.join(tests, sql` or `)}`;
+        if (columns.length > 1) {
+          const { from, typed } = unnested(columns, part);
+          const tests = columns.flatMap((c, i) => (c === 'id' ? [] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`]));
+          yield sql<{ id: string }>`select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id where ${sql.join(tests, sql` or `)}`;
+        }
+        if (key.split(',').includes('dependencies')) yield changedLinks(projectId, part as Array<{ id: string; dependencies: string[] }>);
       }
     }
   })());
-  return found.flat().map((r) => r.id);
+  return [...new Set(found.flat().map((r) => r.id))];
+}
+
+/** The tasks among `rows` whose links are not exactly their `dependencies`: a pair on one side only. */
+function changedLinks(projectId: string, rows: Array<{ id: string; dependencies: string[] }>): RawBuilder<{ id: string }> {
+  const pairs = rows.flatMap((r) => r.dependencies.map((d) => ({ task_id: r.id, depends_on: d })));
+  let given = sql`(select null::text as task_id, null::text as depends_on where false)`;
+  if (pairs.length) {
+    const { from, typed } = unnested(['task_id', 'depends_on'], pairs);
+    given = sql`(select ${typed[0]} as task_id, ${typed[1]} as depends_on from ${from})`;
+  }
+  return sql<{ id: string }>`
+    select distinct coalesce(g.task_id, d.task_id) as id
+    from ${given} g
+    full join (select task_id, depends_on from task_dependencies where project_id = ${projectId} and task_id = any(${arrayLiteral(rows.map((r) => r.id))}::text[])) d
+      on d.task_id = g.task_id and d.depends_on = g.depends_on
+    where g.task_id is null or d.task_id is null`;
 }

@@ -30,7 +30,7 @@ export type WriteTaskListResult = {
 export type WriteOptions = { progress?: 'keep' | 'take'; defaultMaxAttempts?: number };
 
 /** Status fields a tracker carries besides the documented ones; stored in their columns, not metadata. */
-const TRACKER_FIELDS = { assignee: LIMITS.id, branch: LIMITS.label, commit_sha: LIMITS.commitSha } as const;
+const TRACKER_FIELDS = [['assignee', LIMITS.id], ['branch', LIMITS.label], ['commit_sha', LIMITS.commitSha]] as const;
 const PROGRESS_FIELDS = ['status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens'] as const;
 type ProgressField = (typeof PROGRESS_FIELDS)[number];
 
@@ -82,7 +82,7 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
     };
   });
   const extra: Partial<Progress> = {};
-  for (const [key, max] of Object.entries(TRACKER_FIELDS) as Array<[keyof typeof TRACKER_FIELDS, number]>) {
+  for (const [key, max] of TRACKER_FIELDS) {
     const value = input[key];
     if (value === undefined || value === null) extra[key] = null;
     else if (typeof value === 'string' && value.length <= max) extra[key] = value || null;
@@ -93,7 +93,7 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   else if (Number.isInteger(used) && (used as number) >= 0 && (used as number) <= 1_000_000_000) extra.used_tokens = used as number;
   else problems.push(`${at('used_tokens')}: expected an integer from 0 to 1000000000`);
   // fromEntries defines keys (assigning `__proto__` would replace the prototype and lose the key).
-  const metadata = Object.fromEntries(Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key)));
+  const metadata = Object.keys(input).every((key) => KNOWN_FIELDS.has(key)) ? {} : Object.fromEntries(Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key)));
   return {
     input,
     index,
