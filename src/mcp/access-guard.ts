@@ -6,10 +6,10 @@ import type { Logger } from '../log.js';
 import { clientErrorText, toClientError } from '../tasks/client-error.js';
 import { DomainError } from '../tasks/errors.js';
 import { rpcError } from './read-errors.js';
+import { type RequestHandler, wrapRequestHandler } from './wrap-handler.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 
 type Params = { name?: string; uri?: string; arguments?: Record<string, unknown> };
-type Handler = (request: { method: string; params: Params }, extra: unknown) => Promise<unknown>;
 /** The tools whose `agent` is the holder they act as: a worker's is pinned to its own name. */
 const AGENT_TOOLS = new Set(['get_next_task', 'mark_task_status', 'heartbeat', 'record_lesson']);
 
@@ -28,15 +28,10 @@ function projectOfUri(uri: string | undefined): string | undefined {
  * Applies the caller's Access (src/auth/access.ts) to every request of a server: tools/list shows only
  * the tools its role may call; a call outside its role or projects is a `forbidden` result; a call
  * without a project works on the token's own; resources and prompts keep to its projects. No Access
- * (stdio, no auth): nothing changes. The SDK keeps its handlers private: if that changes this throws at startup.
+ * (stdio, no auth): nothing changes.
  */
 export function guardAccess(server: McpServer, log: Logger, serverDefault: string): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
-  const wrap = (method: string, guard: (inner: Handler) => Handler) => {
-    const inner = handlers?.get(method);
-    if (!handlers || !inner) throw new Error(`guardAccess: the MCP SDK no longer exposes its ${method} handler`);
-    handlers.set(method, guard(inner));
-  };
+  const wrap = (method: string, guard: (inner: RequestHandler<Params>) => RequestHandler<Params>) => wrapRequestHandler(server, method, guard);
 
   wrap('tools/list', (inner) => async (request, extra) => {
     const result = (await inner(request, extra)) as ListToolsResult;

@@ -4,13 +4,13 @@ import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { describeIssues, fieldPath, restoreProtoKeys } from '../tasks/input-rules.js';
 import { rpcError } from './read-errors.js';
+import { wrapRequestHandler } from './wrap-handler.js';
 
 type Registered = { inputSchema?: z.ZodType; argsSchema?: z.ZodType };
 type SdkInternals = {
   validateToolInput?: (tool: Registered, args: unknown, name: string) => Promise<unknown>;
   _registeredPrompts?: Record<string, Registered>;
 };
-type Handler = (request: { params: { name: string; arguments?: unknown } }, extra: unknown) => Promise<unknown>;
 
 /** The text every refused input gets: `invalid_input: <field>: <problem>` for each problem (the first few). */
 async function checkArguments(schema: z.ZodType, args: unknown): Promise<{ data: unknown } | { message: string }> {
@@ -40,10 +40,8 @@ export function answerInvalidInputs(server: McpServer, log: Logger): void {
     throw new Error(checked.message);
   };
 
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
-  const getPrompt = handlers?.get('prompts/get');
-  if (!handlers || !getPrompt || !sdk._registeredPrompts) throw new Error('answerInvalidInputs: the MCP SDK no longer exposes its prompts/get handler');
-  handlers.set('prompts/get', async (request, extra) => {
+  if (!sdk._registeredPrompts) throw new Error('answerInvalidInputs: the MCP SDK no longer keeps McpServer._registeredPrompts');
+  wrapRequestHandler<{ name: string; arguments?: unknown }, unknown>(server, 'prompts/get', (getPrompt) => async (request, extra) => {
     const schema = sdk._registeredPrompts?.[request.params.name]?.argsSchema;
     if (schema) {
       const checked = await checkArguments(schema, request.params.arguments);
