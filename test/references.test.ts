@@ -47,9 +47,9 @@ describe.each(engines)('references on %s', (engine) => {
 
   it('refuses to change the ids a reference uses', async () => {
     const project = newProject('refs');
-    await testBoard(store).writeTaskList(project, { tasks: [{ id: 'A', description: 'a' }, { id: 'B', description: 'b', dependencies: ['A'] }] });
-    expect((await refusal(sql`update tasks set id = 'C' where project_id = ${project} and id = 'A'`.execute(store.db))).code).toBe('23503');
-    expect((await refusal(sql`update task_dependencies set depends_on = 'B' where project_id = ${project}`.execute(store.db))).code).toBe('23503');
+    await testBoard(store).writeTaskList(project, { tasks: [{ id: 'A', description: 'a' }, { id: 'B', description: 'b', dependencies: ['A'] }, { id: 'C', description: 'c' }] });
+    expect((await refusal(sql`update tasks set id = 'D' where project_id = ${project} and id = 'A'`.execute(store.db))).code).toBe('23503');
+    expect((await refusal(sql`update task_dependencies set depends_on = 'C' where project_id = ${project}`.execute(store.db))).code).toBe('23503');
     expect((await refusal(sql`update projects set id = ${`${project}-x`} where id = ${project}`.execute(store.db))).code).toBe('23503');
   });
 
