@@ -15,13 +15,16 @@ import { type Kysely, sql } from 'kysely';
 // - the keys these references use are never updated: an update that tries fails, as `no action` would.
 //   The check is an AFTER trigger: a BEFORE row trigger on tasks, even one that never fires, makes every
 //   update of a task fetch its row again first, 4-5% of PGlite's take-and-finish.
-// Each statement is planned when it runs (`execute`), for the number of rows the statement really
-// inserted or deleted: a plan cached for one row would probe a million-task table 200,000 times for an
-// import, one cached for an import would scan it for one link.
+// A statement of up to 100 rows is checked by statements whose plans are cached (an index lookup a
+// reference); a larger one by statements planned when they run (`execute`), for the number of rows it
+// really inserted: a plan cached for one row would probe a million-task table 200,000 times for an
+// import, one made for an import would scan it for one link, and planning each time costs a small write
+// on PGlite as much as the write itself. Cascading deletes are always planned when they run.
 // A task's events keep their declared foreign key: they are inserted one or two at a time by the
 // hottest statements (a claim, a report), where the check of one row costs nothing measurable and a
 // statement trigger 11% of PGlite's take-and-finish (bench/ab-sql.ts).
 const refusal = (what: string) => `raise exception '%', ${what} using errcode = 'foreign_key_violation'`;
+const SMALL_STATEMENT = 100;
 
 /**
  * A trigger function that checks the rows a statement inserted refer to existing rows: `keys` selects
@@ -30,31 +33,46 @@ const refusal = (what: string) => `raise exception '%', ${what} using errcode = 
  * and those to rows other transactions made; only when there are such rows are they locked and the
  * references checked again.
  */
-const referenceCheck = (name: string, table: string, keys: string, target: string, on: string, named: string) => `
+function referenceCheck(name: string, table: string, keys: string, target: string, on: string, named: string): string {
+  const mine = `(txid_current() % 4294967296)::text::xid`;
+  const count = `select count(*) filter (where t.xmin is null), count(distinct t.ctid) filter (where t.xmin <> ${mine})
+    from (${keys}) n left join ${target} t on ${on}`;
+  const lock = `select count(*) from (select from ${target} t where exists (select from (${keys}) n where ${on}) and t.xmin <> ${mine} for key share) l`;
+  const find = `select ${named} from (${keys}) n where not exists (select from ${target} t where ${on}) limit 1`;
+  // A row another transaction made and deleted since the count cannot be locked: then the references
+  // are checked again, to name the missing one.
+  const body = (run: (statement: string, into?: string) => string) => `
+        ${run(count, 'missing_n, theirs_n')}
+        if theirs_n > 0 then
+          ${run(lock, 'locked_n')}
+          if locked_n < theirs_n then missing_n := 1; end if;
+        end if;
+        if missing_n > 0 then
+          ${run(find, 'missing')}
+          if missing is not null then ${refusal(`format('${table}: %s does not exist', missing)`)}; end if;
+        end if;`;
+  const cached = (statement: string, into?: string) =>
+    into ? `${statement.replace(/^select (.*?) from/s, `select $1 into ${into} from`)};` : `perform ${statement.replace(/^select /, '')};`;
+  const planned = (statement: string, into?: string) => `execute '${statement.replaceAll("'", "''")}'${into ? ` into ${into}` : ''};`;
+  return `
   create function ${name}() returns trigger language plpgsql as $$
     declare
       missing text;
       missing_n bigint;
       theirs_n bigint;
+      locked_n bigint;
     begin
-      execute 'select count(*) filter (where t.xmin is null), count(*) filter (where t.xmin <> (txid_current() % 4294967296)::text::xid)
-        from (${keys}) n left join ${target} t on ${on}' into missing_n, theirs_n;
-      if theirs_n > 0 then
-        execute 'select from ${target} t where exists (select from (${keys}) n where ${on})
-          and t.xmin <> (txid_current() % 4294967296)::text::xid for key share';
-        missing_n := 1;
-      end if;
-      if missing_n > 0 then
-        execute 'select ${named} from (${keys}) n where not exists (select from ${target} t where ${on}) limit 1' into missing;
-        if missing is not null then ${refusal(`format('${table}: %s does not exist', missing)`)}; end if;
+      if (select count(*) from new_rows) <= ${SMALL_STATEMENT} then${body(cached)}
+      else${body(planned)}
       end if;
       return null;
     end $$`;
+}
 
+const TASK = ['tasks', 't.project_id = n.project_id and t.id = n.id', `'task ' || n.project_id || '/' || n.id`] as const;
 const FUNCTIONS = [
-  referenceCheck('tasklane_tasks_refer', 'tasks', 'select distinct project_id as id from new_rows', 'projects', 't.id = n.id', `''project '' || n.id`),
-  referenceCheck('tasklane_links_refer', 'task_dependencies', 'select project_id, task_id as id from new_rows union all select project_id, depends_on from new_rows',
-    'tasks', 't.project_id = n.project_id and t.id = n.id', `''task '' || n.project_id || ''/'' || n.id`),
+  referenceCheck('tasklane_tasks_refer', 'tasks', 'select distinct project_id as id from new_rows', 'projects', 't.id = n.id', `'project ' || n.id`),
+  referenceCheck('tasklane_links_refer', 'task_dependencies', 'select project_id, task_id as id from new_rows union all select project_id, depends_on from new_rows', ...TASK),
   `create function tasklane_project_cascade() returns trigger language plpgsql as $$
     begin
       execute 'delete from tasks t using old_rows o where t.project_id = o.id';

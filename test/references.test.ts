@@ -40,6 +40,13 @@ describe.each(engines)('references on %s', (engine) => {
     expect(missing.code).toBe('23503');
     expect(missing.message).toContain(`task ${project}/Z does not exist`);
     expect(await count(store, 'task_dependencies', project)).toBe(0);
+    // Past 100 rows the check runs statements planned for the rows inserted: the same refusal.
+    await testBoard(store).writeTaskList(project, { tasks: Array.from({ length: 150 }, (_, i) => ({ id: `M${i}`, description: `m ${i}` })) });
+    const many = await refusal(sql`insert into task_dependencies (project_id, task_id, depends_on)
+      select ${project}, 'M' || i, case when i = 120 then 'Z' else 'M' || (i - 1) end from generate_series(1, 149) i`.execute(store.db));
+    expect(many.code).toBe('23503');
+    expect(many.message).toContain(`task ${project}/Z does not exist`);
+    expect(await count(store, 'task_dependencies', project)).toBe(0);
     const noProject = await refusal(sql`insert into tasks (project_id, id, description) values (${`${project}-none`}, 'A', 'a')`.execute(store.db));
     expect(noProject.code).toBe('23503');
     expect(noProject.message).toContain(`project ${project}-none does not exist`);
