@@ -29,9 +29,10 @@ const SMALL_STATEMENT = 100;
 /**
  * A trigger function that checks the rows a statement inserted refer to existing rows: `keys` selects
  * each reference as (project_id, id) from new_rows, `target` is the table referred to, `on` joins its
- * row t to a reference n, and `named` says which n is missing. One join counts the references missing
- * and those to rows other transactions made; only when there are such rows are they locked and the
- * references checked again.
+ * row t to a reference n (`:projects` in it stands for the projects the rows name, so that the planner
+ * can read those projects' rows only), and `named` says which n is missing. One join counts the
+ * references missing and those to rows other transactions made; only when there are such rows are
+ * they locked and the references checked again.
  */
 function referenceCheck(name: string, table: string, keys: string, target: string, on: string, named: string): string {
   const mine = `(txid_current() % 4294967296)::text::xid`;
@@ -51,12 +52,15 @@ function referenceCheck(name: string, table: string, keys: string, target: strin
           ${run(find, 'missing')}
           if missing is not null then ${refusal(`format('${table}: %s does not exist', missing)`)}; end if;
         end if;`;
+  const scoped = on.includes(':projects');
   const cached = (statement: string, into?: string) =>
-    into ? `${statement.replace(/^select (.*?) from/s, `select $1 into ${into} from`)};` : `perform ${statement.replace(/^select /, '')};`;
-  const planned = (statement: string, into?: string) => `execute '${statement.replaceAll("'", "''")}'${into ? ` into ${into}` : ''};`;
+    into ? `${statement.replace(/^select (.*?) from/s, `select $1 into ${into} from`).replaceAll(':projects', 'projects')};` : `perform ${statement.replace(/^select /, '')};`;
+  const planned = (statement: string, into?: string) =>
+    `execute '${statement.replaceAll("'", "''").replaceAll(':projects', '$1')}'${into ? ` into ${into}` : ''}${scoped ? ' using projects' : ''};`;
   return `
   create function ${name}() returns trigger language plpgsql as $$
     declare
+      projects text[] := ${scoped ? 'array(select distinct project_id from new_rows)' : 'null'};
       missing text;
       missing_n bigint;
       theirs_n bigint;
@@ -69,7 +73,7 @@ function referenceCheck(name: string, table: string, keys: string, target: strin
     end $$`;
 }
 
-const TASK = ['tasks', 't.project_id = n.project_id and t.id = n.id', `'task ' || n.project_id || '/' || n.id`] as const;
+const TASK = ['tasks', 't.project_id = n.project_id and t.id = n.id and t.project_id = any(:projects)', `'task ' || n.project_id || '/' || n.id`] as const;
 const FUNCTIONS = [
   referenceCheck('tasklane_tasks_refer', 'tasks', 'select distinct project_id as id from new_rows', 'projects', 't.id = n.id', `'project ' || n.id`),
   referenceCheck('tasklane_links_refer', 'task_dependencies', 'select project_id, task_id as id from new_rows union all select project_id, depends_on from new_rows', ...TASK),
