@@ -105,13 +105,19 @@ function byColumns<T extends object>(rows: T[]): Map<string, T[]> {
 
 /**
  * Runs the statements in order and returns their rows, building each (the generator's work) while the
- * one before it runs on the server: on Postgres the two take turns on two cores instead of one. The
- * first error is thrown; a statement queued behind it fails on the aborted transaction, unheard.
+ * one before it runs on the server: on Postgres the two take turns on two cores instead of one. In a
+ * transaction its one connection runs them one after the other; outside one (a pool) they are run one
+ * at a time. The first error is thrown; a statement queued behind it fails on the aborted
+ * transaction, unheard.
  */
 async function overlapped<R>(db: Db, statements: Iterable<RawBuilder<R>>): Promise<R[][]> {
   const results: R[][] = [];
   let running: Promise<{ rows: R[] }> | undefined;
   for (const statement of statements) {
+    if (running && !db.isTransaction) {
+      results.push((await running).rows);
+      running = undefined;
+    }
     const next = statement.execute(db);
     next.catch(() => {});
     if (running) results.push((await running).rows);
