@@ -53,6 +53,7 @@ function referenceCheck(name: string, table: string, keys: string, target: strin
           if missing is not null then ${refusal(`format('${table}: %s does not exist', missing)`)}; end if;
         end if;`;
   const scoped = on.includes(':projects');
+  // The same statements either way: in plpgsql's own SQL (`select … into v from …`, `perform …`), or as text to execute.
   const cached = (statement: string, into?: string) =>
     into ? `${statement.replace(/^select (.*?) from/s, `select $1 into ${into} from`).replaceAll(':projects', 'projects')};` : `perform ${statement.replace(/^select /, '')};`;
   const planned = (statement: string, into?: string) =>

@@ -59,20 +59,17 @@ function arrayLiteral(texts: Array<string | null>): string {
  */
 function unnested(columns: string[], rows: object[]): { from: RawBuilder<unknown>; typed: RawBuilder<unknown>[] } {
   const typeOf = (c: string) => sql.raw(COLUMN_TYPES[c] ?? 'text');
-  const arrays: Array<{ column: string; texts: Array<string | null> }> = [];
-  const typed = columns.map((c) => {
-    const texts = rows.map((r) => asText((r as Record<string, unknown>)[c]));
-    if (c !== 'id' && texts.every((t) => t === texts[0])) return sql`${texts[0]}::${typeOf(c)}`;
-    arrays.push({ column: c, texts });
-    return COLUMN_TYPES[c] ? sql`${sql.ref(`u.${c}`)}::${typeOf(c)}` : sql.ref(`u.${c}`);
-  });
-  if (arrays.length === 0) {
-    // Every column the same: the first, as an array, gives the statement its rows.
-    arrays.push({ column: columns[0], texts: rows.map((r) => asText((r as Record<string, unknown>)[columns[0]])) });
-  }
+  const texts = columns.map((c) => rows.map((r) => asText((r as Record<string, unknown>)[c])));
+  const shared = columns.map((c, i) => c !== 'id' && texts[i].every((t) => t === texts[i][0]));
+  // Every column shared: the first, as an array, gives the statement its rows.
+  if (shared.every(Boolean)) shared[0] = false;
+  const arrays = columns.flatMap((c, i) => (shared[i] ? [] : [{ column: c, texts: texts[i] }]));
   return {
     from: sql`unnest(${sql.join(arrays.map((a) => sql`${arrayLiteral(a.texts)}::text[]`))}) as u(${sql.join(arrays.map((a) => sql.ref(a.column)))})`,
-    typed,
+    typed: columns.map((c, i) => {
+      if (shared[i]) return sql`${texts[i][0]}::${typeOf(c)}`;
+      return COLUMN_TYPES[c] ? sql`${sql.ref(`u.${c}`)}::${typeOf(c)}` : sql.ref(`u.${c}`);
+    }),
   };
 }
 
@@ -173,14 +170,15 @@ export async function updateTaskRows(db: Db, projectId: string, rows: Array<{ id
 export async function selectChangedTaskIds(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<string[]> {
   const found = await overlapped(db, (function* () {
     for (const [key, group] of byColumns(rows)) {
-      const columns = key.split(',').filter((c) => c !== 'dependencies');
+      const given = key.split(',');
+      const columns = given.filter((c) => c !== 'dependencies');
       for (const part of chunks(group)) {
         if (columns.length > 1) {
           const { from, typed } = unnested(columns, part);
           const tests = columns.flatMap((c, i) => (c === 'id' ? [] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`]));
           yield sql<{ id: string }>`select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id where ${sql.join(tests, sql` or `)}`;
         }
-        if (key.split(',').includes('dependencies')) yield changedLinks(projectId, part as Array<{ id: string; dependencies: string[] }>);
+        if (given.includes('dependencies')) yield changedLinks(projectId, part as Array<{ id: string; dependencies: string[] }>);
       }
     }
   })());

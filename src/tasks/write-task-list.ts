@@ -93,7 +93,7 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   else if (Number.isInteger(used) && (used as number) >= 0 && (used as number) <= 1_000_000_000) extra.used_tokens = used as number;
   else problems.push(`${at('used_tokens')}: expected an integer from 0 to 1000000000`);
   // fromEntries defines keys (assigning `__proto__` would replace the prototype and lose the key).
-  const metadata = Object.keys(input).every((key) => KNOWN_FIELDS.has(key)) ? {} : Object.fromEntries(Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key)));
+  const metadata = Object.fromEntries(Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key)));
   return {
     input,
     index,
