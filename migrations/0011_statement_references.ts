@@ -3,8 +3,8 @@ import { type Kysely, sql } from 'kysely';
 // A task's project and a link's two tasks are checked once a statement instead of once a row. A
 // declared foreign key checks each inserted row with a query of its own, and cascades each deleted row
 // with one: of the 3.8 s of SQL that 100,000 tasks with their links and events took to insert on the
-// local Postgres, those per-row checks were 2.2 s, where one join over the inserted rows takes tens of
-// milliseconds.
+// local Postgres, those per-row checks were 2.2 s (psql, once), where one join over the inserted rows
+// takes tens of milliseconds.
 // - after an insert, the rows referred to are locked `for key share`, as a foreign key's check locks
 //   them (a concurrent delete waits for this transaction; a row deleted before cannot be locked), then
 //   their existence is checked (in read committed, that check sees the end of any delete the lock
@@ -14,7 +14,7 @@ import { type Kysely, sql } from 'kysely';
 // - after a delete of projects or tasks, the rows that referred to them are deleted (`on delete cascade`);
 // - the keys these references use are never updated: an update that tries fails, as `no action` would.
 //   The check is an AFTER trigger: a BEFORE row trigger on tasks, even one that never fires, makes every
-//   update of a task fetch its row again first, 4-5% of PGlite's take-and-finish.
+//   update of a task fetch its row again first (0-5% of PGlite's take-and-finish, bench/ab-hot-path-variants.sh).
 // A statement of up to 100 rows is checked by statements whose plans are cached (an index lookup a
 // reference); a larger one by statements planned when they run (`execute`), for the number of rows it
 // really inserted: a plan cached for one row would probe a million-task table 200,000 times for an
@@ -22,7 +22,7 @@ import { type Kysely, sql } from 'kysely';
 // on PGlite as much as the write itself. Cascading deletes are always planned when they run.
 // A task's events keep their declared foreign key: they are inserted one or two at a time by the
 // hottest statements (a claim, a report), where the check of one row costs nothing measurable and a
-// statement trigger 11% of PGlite's take-and-finish (bench/ab-sql.ts).
+// statement trigger 11-16% of PGlite's take-and-finish (bench/ab-hot-path-variants.sh).
 const refusal = (what: string) => `raise exception '%', ${what} using errcode = 'foreign_key_violation'`;
 const SMALL_STATEMENT = 100;
 
