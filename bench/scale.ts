@@ -132,7 +132,7 @@ async function measureImport(store: Store, engine: string, m: number): Promise<R
     id: `I${i}`, description: `imported task ${i}`, phase: `P${Math.floor(i / 1000)}`, status: i % 5 === 0 ? 'completed' : 'pending',
     dependencies: Array.from({ length: Math.min(i, i % 3) }, (_, k) => `I${(i * 31 + k * 17) % i}`).filter((d, k, all) => all.indexOf(d) === k),
   }));
-  const input: ImportInput = { format: 'task-breakdown-json', tasks, lines: {}, skipped: [] };
+  const input: ImportInput = { format: 'task-breakdown-json', tasks, lines: new Map(), skipped: [] };
   const t0 = process.hrtime.bigint();
   const first = await board.importTasks(project, input);
   const firstMs = elapsedMs(t0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../src/trackers/detect-format.js';
 import { headingKey } from '../src/trackers/parse-todo-md.js';
-import { parseTracker } from '../src/trackers/parse-tracker.js';
+import { parseTracker, parseTrackerBoards } from '../src/trackers/parse-tracker.js';
 import { sample } from './helpers/formats.js';
 
 const byId = (r: ReturnType<typeof parseTracker>) => new Map(r.tasks.map((t) => [t.id, t]));
@@ -30,7 +30,7 @@ describe('task-breakdown.json', () => {
     expect(t.get('T1')).toMatchObject({ status: 'completed', attempts: 1, result: expect.stringMatching(/^Tables invoices/), notes: [{ note: 'Starting schema work' }, {}] });
     expect(t.get('T2')).toMatchObject({ status: 'in_progress', attempts: 2, dependencies: ['T1'], started_at: '2026-03-02T09:45:00.000Z' });
     expect(t.get('T5')!.dependencies).toEqual(['T3', 'T4']);
-    expect(r.lines.T2).toBe(22);
+    expect(r.lines.get('T2')).toBe(22);
   });
 
   it('takes JSONC with block comments, trailing commas and CRLF; says what it left out and why', () => {
@@ -49,6 +49,54 @@ describe('task-breakdown.json', () => {
       expect.stringMatching(/^9: D\.started_at: "yesterday" is not a date/),
       expect.stringMatching(/^9: D\.priority: "whenever" is not a priority/),
     ]);
+  });
+
+  // The same tasks one level down, after an escaped key and an array holding objects, with a non-object entry among them.
+  const nestedTasks = [
+    '{',
+    '  "about": {"a \\"quoted\\" key": [1, {"x": "[{"}], "b": {}},',
+    '  "board": {',
+    '    "tasks": [',
+    '      {"id": "A", "description": "first"},',
+    '      7,',
+    '',
+    '      {',
+    '        "id": "B", "description": "second, {\\"braces\\"} in text", "dependencies": ["A"]',
+    '      }, {"id": "C", "description": "third"}',
+    '    ]',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it("finds each task's line wherever its array is, in JSON and in JSONC alike", () => {
+    for (const text of [nestedTasks, nestedTasks.replace('"board": {', '"board": { // the tasks\n').replace('"C", "description": "third"}', '"C", "description": "third",},')]) {
+      const r = parseTracker(text, 'task-breakdown-json');
+      const shift = text === nestedTasks ? 0 : 1;
+      expect([...r.lines]).toEqual([['A', 5 + shift], ['B', 8 + shift], ['C', 10 + shift]]);
+      expect(r.skipped).toEqual([{ line: 1, reason: 'an entry of "tasks" that is not an object' }]);
+    }
+    const bare = parseTracker('[\n{"id": "X", "description": "x"},\n\n{"id": "Y", "description": "y"}]', 'task-breakdown-json');
+    expect([...bare.lines]).toEqual([['X', 2], ['Y', 4]]);
+  });
+
+  it('refuses a file nested deeper than 28 levels at the line where it does, whether or not it is plain JSON', () => {
+    const deep = (open: string) => `{"tasks": [\n{"id": "A", "description": "a",\n"meta": ${open.repeat(40)}${open === '[' ? ']'.repeat(40) : '}'.repeat(40)}}]}`;
+    for (const text of [deep('['), `// a comment\n${deep('[')}`]) {
+      const r = parseTracker(text, 'task-breakdown-json');
+      expect(r.tasks).toEqual([]);
+      expect(r.skipped).toEqual([{ line: text.startsWith('//') ? 4 : 3, reason: expect.stringMatching(/^JSON nested deeper than 28 levels; the file was not read/) }]);
+    }
+    const taskmaster = parseTrackerBoards(`{"master": {"tasks": [\n${'['.repeat(30)}${']'.repeat(30)}]}}`, 'taskmaster-json');
+    expect(taskmaster[0].skipped).toEqual([{ line: 2, reason: expect.stringMatching(/^JSON nested deeper than 28 levels/) }]);
+  });
+
+  it('keeps a key spelled __proto__, escaped or not, as a key of the task', () => {
+    for (const key of ['__proto__', '\\u005f_proto__', '__pr\\u006fto__']) {
+      const r = parseTracker(`{"tasks": [{"id": "A", "description": "a", "${key}": {"polluted": true}}]}`, 'task-breakdown-json');
+      expect(r.skipped).toEqual([]);
+      expect(Object.getOwnPropertyDescriptor(r.tasks[0], '__proto__')?.value).toEqual({ polluted: true });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
   });
 });
 
@@ -118,7 +166,7 @@ describe('TODO.md', () => {
     expect(t.get('2B-3')!.dependencies).toEqual(['2B-3.1', '2B-3.2']);
     expect(t.get('2B-3.1')).toMatchObject({ description: 'Track edit times per file', completed_at: '2026-06-13T00:00:00.000Z' });
     expect(t.get('P3-2')).toMatchObject({ phase: 'Phase 3 — Interfaces' });
-    expect(r.lines['2B-3.2']).toBe(27);
+    expect(r.lines.get('2B-3.2')).toBe(27);
     expect(r.skipped).toEqual([{ line: 5, reason: expect.stringMatching(/without a checkbox/) }]);
     // the same text gives the same ids
     expect(parseTracker(sample('TODO.md')).tasks.map((x) => x.id)).toEqual(r.tasks.map((x) => x.id));

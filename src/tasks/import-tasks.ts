@@ -9,7 +9,7 @@ import { writeTaskList } from './write-task-list.js';
 export type ImportInput = {
   format: string;
   tasks: TaskInput[];
-  lines: Record<string, number>;
+  lines: ReadonlyMap<string, number>;
   /** The file each task came from, by id, when the tracker is a folder of files. */
   files?: Record<string, string>;
   skipped: Skipped[];
@@ -46,7 +46,7 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
   const tasks = input.tasks.map((t) => {
     const missing = (t.dependencies ?? []).filter((d) => !known.has(d));
     if (missing.length === 0) return t;
-    const at = { line: (Object.hasOwn(input.lines, t.id) ? input.lines[t.id] : undefined) ?? 0, ...(input.files && Object.hasOwn(input.files, t.id) ? { file: input.files[t.id] } : {}) };
+    const at = { line: input.lines.get(t.id) ?? 0, ...(input.files && Object.hasOwn(input.files, t.id) ? { file: input.files[t.id] } : {}) };
     for (const d of missing) skipped.push({ ...at, reason: `${t.id}.dependencies: "${d}" is no task in the file or on the board; that link was left out` });
     return { ...t, dependencies: (t.dependencies ?? []).filter((d) => known.has(d)) };
   });

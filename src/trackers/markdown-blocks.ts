@@ -6,7 +6,10 @@ export type List = { kind: 'list'; token: Tokens.List; line: number };
 export type Block = Heading | Table | List;
 
 /** Text without BOM and with \n line ends: files arrive from Windows editors too. */
-export const normalizeText = (text: string) => text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+export const normalizeText = (text: string) => {
+  const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
+};
 
 /** The plain text of inline Markdown (code spans, emphasis and links lose their marks). */
 export function plainText(tokens: Token[] | undefined, fallback = ''): string {

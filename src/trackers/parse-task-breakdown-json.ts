@@ -1,43 +1,10 @@
 import type { JSONPath } from 'jsonc-parser';
 import { describeIssues, fieldPath, LIMITS, restoreProtoKeys } from '../tasks/input-rules.js';
 import { type TaskInput, taskInput } from '../tasks/inputs.js';
-import { isObject, readJsonDocument } from './json-document.js';
+import { isObject, MAX_NESTING, readJsonDocument, tooDeep } from './json-document.js';
 import { normalizeText } from './markdown-blocks.js';
 import { TrackerBuilder } from './tracker-builder.js';
 import type { ParsedTracker } from './types.js';
-
-const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
-
-/** Deeper than a task's metadata may go, with room for the file's own levels. */
-const MAX_NESTING = LIMITS.metadataDepth + 8;
-
-/** Where the brackets first nest deeper than max (outside strings and comments), or -1: the parser recurses once a level. */
-function tooDeepAt(text: string, max: number): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      // to the next quote not escaped (an odd run of backslashes before it), found with indexOf
-      for (i = text.indexOf('"', i + 1); i > 0; i = text.indexOf('"', i + 1)) {
-        let slashes = 0;
-        while (text.charCodeAt(i - 1 - slashes) === 92) slashes++;
-        if (slashes % 2 === 0) break;
-      }
-      if (i < 0) return -1;
-    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 1;
-    } else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > max) return i;
-    } else if (c === 93 /* ] */ || c === 125 /* } */) {
-      depth--;
-    }
-  }
-  return -1;
-}
 
 /** The tasks array and its path: `{tasks: […]}`, a bare array, or one level down (`{"master": {"tasks": […]}}`). */
 function tasksArray(root: unknown): { list: unknown[]; path: JSONPath } | undefined {
@@ -57,31 +24,33 @@ function tasksArray(root: unknown): { list: unknown[]; path: JSONPath } | undefi
 export function parseTaskBreakdownJson(source: string): ParsedTracker {
   const text = normalizeText(source);
   const out = new TrackerBuilder('task-breakdown-json');
-  const deep = tooDeepAt(text, MAX_NESTING);
-  if (deep >= 0) {
-    out.skip(lineOf(text, deep), `JSON nested deeper than ${MAX_NESTING} levels; the file was not read (a task's extra fields may nest ${LIMITS.metadataDepth} levels)`);
+  const doc = readJsonDocument(text, [1, 2, 3], MAX_NESTING);
+  if (doc.tooDeepLine !== undefined) {
+    out.skip(doc.tooDeepLine, tooDeep);
     return out.finish();
   }
-  const doc = readJsonDocument(text, [1, 2, 3]);
   for (const e of doc.errors) out.skip(e.line, e.message);
   const found = tasksArray(doc.value);
   if (!found) {
     out.skip(1, 'no "tasks" array found; expected {"tasks": [...]} or an array of tasks');
     return out.finish();
   }
+  const lines = doc.elementLines(found.path);
+  // A key spelled `__proto__` is lost by the schema and put back (restoreProtoKeys); only a text that names one can hold one.
+  const protoKeys = /__proto__|\\u/.test(text);
   found.list.forEach((raw, i) => {
-    const line = doc.lineOf([...found.path, i]) ?? 1;
+    const line = lines[i] ?? 1;
     if (!isObject(raw)) {
       out.skip(line, 'an entry of "tasks" that is not an object');
       return;
     }
-    const task = readTask(raw, line, out);
-    if (task) out.add(task, line);
+    const task = readTask(raw, line, out, protoKeys);
+    if (task) out.addValid(task, line);
   });
   return out.finish();
 }
 
-function readTask(raw: Record<string, unknown>, line: number, out: TrackerBuilder): TaskInput | undefined {
+function readTask(raw: Record<string, unknown>, line: number, out: TrackerBuilder, protoKeys: boolean): TaskInput | undefined {
   const t: Record<string, unknown> = { ...raw };
   if (typeof t.id === 'number') t.id = String(t.id);
   const label = typeof t.id === 'string' ? t.id : `task at line ${line}`;
@@ -112,7 +81,7 @@ function readTask(raw: Record<string, unknown>, line: number, out: TrackerBuilde
     });
   }
   const parsed = taskInput.safeParse(t);
-  const restored = parsed.success ? restoreProtoKeys(t, parsed.data) : [];
+  const restored = parsed.success && protoKeys ? restoreProtoKeys(t, parsed.data) : [];
   if (!parsed.success || restored.length) {
     const problems = parsed.success ? restored.map((r) => `${fieldPath(r.path)}: ${r.problem}`).join('; ') : describeIssues(parsed.error.issues, 3, 'task');
     out.skip(line, `${label}: ${problems}; the task was left out`);

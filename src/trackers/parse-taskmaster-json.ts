@@ -1,7 +1,7 @@
 import type { JSONPath } from 'jsonc-parser';
 import { breakCycles, cycleReason } from './break-cycles.js';
 import { addChildren } from './parent-children.js';
-import { isObject, readJsonDocument } from './json-document.js';
+import { isObject, type JsonDocument, MAX_NESTING, readJsonDocument, tooDeep } from './json-document.js';
 import { normalizeText } from './markdown-blocks.js';
 import { readTaskmasterTask } from './taskmaster-task.js';
 import { TrackerBuilder } from './tracker-builder.js';
@@ -31,8 +31,12 @@ function tagsOf(root: unknown, out: TrackerBuilder): Array<{ tag?: string; tasks
  */
 export function parseTaskmasterJson(source: string): ParsedTracker[] {
   const text = normalizeText(source);
-  const doc = readJsonDocument(text, [2, 3, 4, 5]);
+  const doc = readJsonDocument(text, [2, 3, 4, 5], MAX_NESTING);
   const fileNotes = new TrackerBuilder('taskmaster-json');
+  if (doc.tooDeepLine !== undefined) {
+    fileNotes.skip(doc.tooDeepLine, tooDeep);
+    return [fileNotes.finish()];
+  }
   for (const e of doc.errors) fileNotes.skip(e.line, e.message);
   const tags = tagsOf(doc.value, fileNotes);
   if (tags.length === 0) {
@@ -42,23 +46,26 @@ export function parseTaskmasterJson(source: string): ParsedTracker[] {
   return tags.map(({ tag, tasks, path }, i) => {
     const out = new TrackerBuilder('taskmaster-json');
     if (i === 0) out.skipped.push(...fileNotes.skipped);
-    readTag(tasks, path, doc.lineOf, out);
+    readTag(tasks, path, doc.elementLines, out);
     const board = out.finish();
     return tag === undefined ? board : { ...board, tag };
   });
 }
 
-function readTag(list: unknown[], path: JSONPath, lineOf: (p: JSONPath) => number | undefined, out: TrackerBuilder): void {
+type ElementLines = JsonDocument['elementLines'];
+
+function readTag(list: unknown[], path: JSONPath, elementLines: ElementLines, out: TrackerBuilder): void {
   const entries: Entry[] = [];
+  const lines = elementLines(path);
   list.forEach((raw, i) => {
-    const line = lineOf([...path, i]) ?? 1;
+    const line = lines[i] ?? 1;
     if (!isObject(raw) || raw.id === undefined || raw.id === null || raw.id === '') {
       out.skip(line, 'a task without an id; it was left out');
       return;
     }
     const entry: Entry = { raw, id: String(raw.id), line, subtasks: [] };
     entries.push(entry);
-    if (Array.isArray(raw.subtasks)) entry.subtasks = readSubtasks(entry, raw.subtasks, [...path, i, 'subtasks'], lineOf, out);
+    if (Array.isArray(raw.subtasks)) entry.subtasks = readSubtasks(entry, raw.subtasks, elementLines([...path, i, 'subtasks']), out);
     entry.subIds = new Set(entry.subtasks.map((s) => s.id));
   });
   const top = new Set(entries.map((e) => e.id));
@@ -76,12 +83,12 @@ function readTag(list: unknown[], path: JSONPath, lineOf: (p: JSONPath) => numbe
   breakCycles(out.tasks, (task, dep) => out.skipTask(task.id, cycleReason(task.id, dep)));
 }
 
-function readSubtasks(parent: Entry, list: unknown[], path: JSONPath, lineOf: (p: JSONPath) => number | undefined, out: TrackerBuilder): Entry[] {
+function readSubtasks(parent: Entry, list: unknown[], lines: number[], out: TrackerBuilder): Entry[] {
   let next = list.reduce<number>((max, s) => (isObject(s) && Number.isInteger(Number(s.id)) ? Math.max(max, Number(s.id)) : max), 0) + 1;
   const seen = new Set<string>();
   const subtasks: Entry[] = [];
   list.forEach((raw, j) => {
-    const line = lineOf([...path, j]) ?? parent.line;
+    const line = lines[j] ?? parent.line;
     if (!isObject(raw) || raw.id === undefined || raw.id === null || raw.id === '') {
       out.skip(line, `${parent.id}.subtasks[${j}]: a subtask without an id; it was left out`);
       return;

@@ -37,6 +37,11 @@ export class TrackerBuilder {
       this.skip(line, `${String(task.id).slice(0, 40)}: ${describeIssues(checked.error.issues, 3, 'task')}; the task was left out`);
       return;
     }
+    this.addValid(task, line);
+  }
+
+  /** Adds a task the caller has checked against write_task_list's input rules (taskInput). */
+  addValid(task: TaskInput, line: number): void {
     if (this.has(task.id)) {
       this.skip(line, `${task.id}: the id repeats ${this.files[task.id] ?? `line ${this.lines.get(task.id)}`}; the first one was kept`);
       return;
@@ -48,7 +53,7 @@ export class TrackerBuilder {
   /** Adds a task that passes write_task_list's input checks; one that does not is reported and left out. */
   addChecked(task: TaskInput, line: number): void {
     const parsed = taskInput.safeParse(task);
-    if (parsed.success) return this.add(parsed.data, line);
+    if (parsed.success) return this.addValid(parsed.data, line);
     const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'task'}: ${i.message}`);
     this.skip(line, `${task.id}: ${problems.join('; ')}; the task was left out`);
   }
@@ -130,7 +135,7 @@ export class TrackerBuilder {
     return {
       format: this.format,
       tasks: this.tasks,
-      lines: Object.fromEntries(this.lines),
+      lines: this.lines,
       ...(Object.keys(this.files).length ? { files: this.files } : {}),
       skipped: this.skipped.sort(bySource),
       ...(events.length ? { events } : {}),

@@ -22,7 +22,7 @@ export type ParsedTracker = {
   format: TrackerFormat;
   tasks: TaskInput[];
   /** The line each task came from, by id (to report problems found later against the file). */
-  lines: Record<string, number>;
+  lines: ReadonlyMap<string, number>;
   /** The file each task came from, by id, when the tracker is a folder of files. */
   files?: Record<string, string>;
   skipped: Skipped[];
