@@ -72,6 +72,25 @@ describe.each(engines)('tracker import and export on %s', (engine) => {
     expect(events.at(-1)).toMatchObject({ kind: 'status', from_status: 'in_progress', to_status: 'completed', agent: 'importer' });
   });
 
+  it("counts the file's tasks only, by status and by phase in the order the file names them, whether or not the board holds others", async () => {
+    const p = newProject();
+    const file = JSON.stringify({ tasks: [
+      { id: 'A', description: 'a', phase: 'Build', status: 'done' },
+      { id: 'B', description: 'b', phase: 'Alpha' },
+      { id: 'C', description: 'c', phase: 'Build', status: 'in-progress' },
+      { id: 'D', description: 'd' },
+    ] });
+    const alone = await board.importTasks(p, parseTracker(file));
+    expect(alone).toMatchObject({ total_tasks: 4, by_status: { completed: 1, pending: 2, in_progress: 1 } });
+    expect(Object.entries(alone.by_phase)).toEqual([['Build', 2], ['Alpha', 1], ['(none)', 1]]);
+    await board.writeTaskList(p, { tasks: [{ id: 'X', description: 'not in the file', phase: 'Alpha' }] });
+    const beside = await board.importTasks(p, parseTracker(file.replace('"status":"in-progress"', '"status":"done"')));
+    expect(beside).toMatchObject({ updated: 1, total_tasks: 4, by_status: { completed: 2, pending: 2 } });
+    expect(Object.entries(beside.by_phase)).toEqual([['Build', 2], ['Alpha', 1], ['(none)', 1]]);
+    const again = await board.importTasks(p, parseTracker(file.replace('"status":"done"', '"status":"failed"')));
+    expect(again).toMatchObject({ updated: 2, by_status: { failed: 1, in_progress: 1, pending: 2 } });
+  });
+
   it('imports the TASK-STATUS.md change log as events, once', async () => {
     const p = newProject();
     const r = await board.importTasks(p, parseTracker(sample('TASK-STATUS.md')));

@@ -1,7 +1,9 @@
 import { insertEvents, selectEvents, type NewEvent } from '../db/events.js';
 import type { Db } from '../db/schema.js';
+import { selectTaskCounts } from '../db/task-counts.js';
 import { countTasksOf, selectExistingIds } from '../db/tasks.js';
 import type { TaskInput } from './inputs.js';
+import { statusOf } from './status.js';
 import { bySource, type Skipped } from './skipped.js';
 import { writeTaskList } from './write-task-list.js';
 
@@ -42,13 +44,15 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
   const skipped = [...input.skipped];
   const inFile = new Set(input.tasks.map((t) => t.id));
   const outside = [...new Set(input.tasks.flatMap((t) => t.dependencies ?? []).concat((input.events ?? []).map((e) => e.task_id)))].filter((id) => !inFile.has(id));
-  const known = new Set([...inFile, ...(await selectExistingIds(db, projectId, outside))]);
+  const onBoard = new Set(await selectExistingIds(db, projectId, outside));
+  const known = (id: string) => inFile.has(id) || onBoard.has(id);
   const tasks = input.tasks.map((t) => {
-    const missing = (t.dependencies ?? []).filter((d) => !known.has(d));
+    if (!t.dependencies?.length) return t;
+    const missing = t.dependencies.filter((d) => !known(d));
     if (missing.length === 0) return t;
     const at = { line: input.lines.get(t.id) ?? 0, ...(input.files && Object.hasOwn(input.files, t.id) ? { file: input.files[t.id] } : {}) };
     for (const d of missing) skipped.push({ ...at, reason: `${t.id}.dependencies: "${d}" is no task in the file or on the board; that link was left out` });
-    return { ...t, dependencies: (t.dependencies ?? []).filter((d) => known.has(d)) };
+    return { ...t, dependencies: t.dependencies.filter((d) => known(d)) };
   });
 
   const written = tasks.length
@@ -56,7 +60,7 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
     : { created: 0, updated: 0, unchanged: 0 };
 
   const events = (input.events ?? []).filter((e) => {
-    if (known.has(e.task_id)) return true;
+    if (known(e.task_id)) return true;
     skipped.push({ line: e.line, reason: `change log: "${e.task_id}" is no task in the file or on the board; the row was left out` });
     return false;
   });
@@ -74,7 +78,7 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
   }
   await insertEvents(db, fresh);
 
-  const counted = await countTasksOf(db, projectId, [...inFile]);
+  const counted = await countFileTasks(db, projectId, input.tasks, inFile);
   const tally = (key: (r: (typeof counted)[number]) => string) => {
     const counts = new Map<string, number>();
     for (const r of counted) counts.set(key(r), (counts.get(key(r)) ?? 0) + r.n);
@@ -97,4 +101,23 @@ export async function importTasks(db: Db, projectId: string, input: ImportInput,
     skipped_count: skipped.length,
     skipped: skipped.slice(0, SHOWN_SKIPS),
   };
+}
+
+/**
+ * The file's tasks by status and phase, after the write. When they are all the project's tasks (the
+ * write made every one of them exist, so equal numbers mean the same tasks), from the counts the
+ * board keeps, each (status, phase) in the order the file first gives it, as the board's order
+ * would have it; otherwise counted row by row.
+ */
+async function countFileTasks(db: Db, projectId: string, tasks: TaskInput[], inFile: Set<string>) {
+  const whole = await selectTaskCounts(db, projectId);
+  if (whole.reduce((n, r) => n + r.n, 0) !== inFile.size) return countTasksOf(db, projectId, [...inFile]);
+  const key = (status: string | undefined, phase: string | null | undefined) => `${status}\u0000${phase ?? ''}`;
+  const first = new Map<string, number>();
+  tasks.forEach((t, i) => {
+    const k = key(t.status ? statusOf(t.status) : 'pending', t.phase);
+    if (!first.has(k)) first.set(k, i);
+  });
+  const at = (r: (typeof whole)[number]) => first.get(key(r.status, r.phase)) ?? tasks.length;
+  return whole.sort((a, b) => at(a) - at(b));
 }

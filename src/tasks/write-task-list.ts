@@ -10,7 +10,7 @@ import { LIMITS } from './input-rules.js';
 import { findNewCycle, showCycle } from './cycle-check.js';
 import { findCycle } from './graph.js';
 import type { TaskInput, WriteTaskListInput } from './inputs.js';
-import { DEFAULT_PRIORITY, parsePriority, parseStatus, parseTime } from './status.js';
+import { DEFAULT_PRIORITY, parsePriority, parseStatus, parseTime, statusOf } from './status.js';
 
 export type WriteTaskListResult = {
   project: string;
@@ -68,8 +68,14 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   };
   const fields: Prepared['fields'] = {};
   for (const key of DESCRIPTIVE) if (input[key] !== undefined) fields[key] = input[key];
-  if (input.priority !== undefined) fields.priority = attempt(() => parsePriority(input.priority!, at('priority')), DEFAULT_PRIORITY);
-  const status = input.status ? attempt(() => parseStatus(input.status!, at('status')), 'pending') : 'pending';
+  // The common values are read first, so that the field's name is spelled out only for an error.
+  const priority = input.priority;
+  if (priority !== undefined) {
+    fields.priority = Number.isInteger(priority) && (priority as number) >= 1 && (priority as number) <= 1000
+      ? priority
+      : attempt(() => parsePriority(priority, at('priority')), DEFAULT_PRIORITY);
+  }
+  const status = input.status ? (statusOf(input.status) ?? attempt(() => parseStatus(input.status!, at('status')), 'pending')) : 'pending';
   const time = (field: 'started_at' | 'completed_at') =>
     input[field] ? attempt(() => parseTime(input[field]!, at(field)), null) : null;
   const notes = (input.notes ?? []).map((n, i) => {
@@ -92,8 +98,9 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   if (used === undefined || used === null) extra.used_tokens = null;
   else if (Number.isInteger(used) && (used as number) >= 0 && (used as number) <= 1_000_000_000) extra.used_tokens = used as number;
   else problems.push(`${at('used_tokens')}: expected an integer from 0 to 1000000000`);
-  // fromEntries defines keys (assigning `__proto__` would replace the prototype and lose the key).
-  const metadata = Object.fromEntries(Object.entries(input).filter(([key]) => !KNOWN_FIELDS.has(key)));
+  // Without a prototype, a key `__proto__` is a key like any other (assigned to a plain object, it would replace the prototype).
+  const metadata: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(input)) if (!KNOWN_FIELDS.has(key)) metadata[key] = input[key];
   return {
     input,
     index,
@@ -181,12 +188,12 @@ export async function writeTaskList(
   const keepsLinks = (p: Prepared) => mode === 'merge' && p.input.dependencies === undefined;
   const onBoard = prepared.filter((p) => statusBefore.has(p.input.id));
   // (A list already refused is not compared: its values may not even be of their columns' types.)
-  const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, onBoard.map((p) => ({
-    id: p.input.id,
-    ...p.fields,
-    ...(takeProgress ? Object.fromEntries(p.givenProgress.map((k) => [k, p.progress[k]])) : {}),
-    ...(keepsLinks(p) ? {} : { dependencies: [...new Set(p.input.dependencies ?? [])] }),
-  })));
+  const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, onBoard.map((p) => {
+    const row: { id: string } & Record<string, unknown> = { id: p.input.id, ...p.fields };
+    if (takeProgress) for (const k of p.givenProgress) row[k] = p.progress[k];
+    if (!keepsLinks(p)) row.dependencies = [...new Set(p.input.dependencies ?? [])];
+    return row;
+  }));
   /** The tasks of the board this write changes, as they were. */
   const existing = new Map((await selectWrittenColumns(db, projectId, changedIds)).map((r) => [r.id, r]));
   const depsBefore = new Map<string, string[]>();
@@ -293,6 +300,7 @@ export async function writeTaskList(
     }
   }
   for (const p of prepared) {
+    if (p.notes.length === 0) continue;
     const had = existingNotes.get(p.input.id) ?? [];
     const known = new Set(had.map((n) => `${n.at.toISOString()}|${n.note}`));
     // A note given without a time is known when its text is: writing the same list twice adds nothing.
