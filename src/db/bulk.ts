@@ -51,7 +51,7 @@ function asText(value: unknown): string | null {
 }
 
 /** Texts as a text[] literal, built here so that it is built while the previous statement runs (see overlapped), not when this one is sent. */
-function arrayLiteral(texts: Array<string | null>): string {
+export function arrayLiteral(texts: ReadonlyArray<string | null>): string {
   let out = '{';
   for (let i = 0; i < texts.length; i++) out += (i ? ',' : '') + (texts[i] === null ? 'NULL' : quoted(texts[i]!));
   return `${out}}`;

@@ -43,8 +43,10 @@ const SHOWN_SKIPS = 50;
 export async function importTasks(db: Db, projectId: string, input: ImportInput, actor: string | null, dryRun: boolean): Promise<ImportResult> {
   const skipped = [...input.skipped];
   const inFile = new Set(input.tasks.map((t) => t.id));
-  const outside = [...new Set(input.tasks.flatMap((t) => t.dependencies ?? []).concat((input.events ?? []).map((e) => e.task_id)))].filter((id) => !inFile.has(id));
-  const onBoard = new Set(await selectExistingIds(db, projectId, outside));
+  const outside = new Set<string>();
+  for (const t of input.tasks) for (const d of t.dependencies ?? []) if (!inFile.has(d)) outside.add(d);
+  for (const e of input.events ?? []) if (!inFile.has(e.task_id)) outside.add(e.task_id);
+  const onBoard = new Set(await selectExistingIds(db, projectId, [...outside]));
   const known = (id: string) => inFile.has(id) || onBoard.has(id);
   const tasks = input.tasks.map((t) => {
     if (!t.dependencies?.length) return t;
@@ -113,11 +115,12 @@ async function countFileTasks(db: Db, projectId: string, tasks: TaskInput[], inF
   const whole = await selectTaskCounts(db, projectId);
   if (whole.reduce((n, r) => n + r.n, 0) !== inFile.size) return countTasksOf(db, projectId, [...inFile]);
   const key = (status: string | undefined, phase: string | null | undefined) => `${status}\u0000${phase ?? ''}`;
+  const wanted = new Set(whole.map((r) => key(r.status, r.phase)));
   const first = new Map<string, number>();
-  tasks.forEach((t, i) => {
-    const k = key(t.status ? statusOf(t.status) : 'pending', t.phase);
-    if (!first.has(k)) first.set(k, i);
-  });
+  for (let i = 0; i < tasks.length && first.size < wanted.size; i++) {
+    const k = key(tasks[i].status ? statusOf(tasks[i].status!) : 'pending', tasks[i].phase);
+    if (wanted.has(k) && !first.has(k)) first.set(k, i);
+  }
   const at = (r: (typeof whole)[number]) => first.get(key(r.status, r.phase)) ?? tasks.length;
   return whole.sort((a, b) => at(a) - at(b));
 }

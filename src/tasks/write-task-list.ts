@@ -46,6 +46,8 @@ type Prepared = {
   index: number;
   fields: Partial<Record<DescriptiveField, unknown>>;
   progress: Progress;
+  /** The dependencies the input gives, each once (none when it gives none). */
+  dependencies: readonly string[];
   /** The progress fields the input names (a null counts: it clears the field). */
   givenProgress: ProgressField[];
   notes: Array<{ at: Date; note: string; agent: string | null; timed: boolean }>;
@@ -114,6 +116,7 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
       status_updated_at: status === 'pending' ? null : now,
       ...extra,
     },
+    dependencies: input.dependencies && input.dependencies.length > 1 ? [...new Set(input.dependencies)] : (input.dependencies ?? []),
     givenProgress: PROGRESS_FIELDS.filter((key) => input[key] !== undefined),
     notes,
     metadata,
@@ -183,7 +186,9 @@ export async function writeTaskList(
   // SQL): a write costs what it writes, whatever the board's size.
   const listedIds = prepared.map((p) => p.input.id);
   // In a merge, a dependency may name a task of the board that the list leaves out.
-  const outside = mode === 'merge' ? [...new Set(prepared.flatMap((p) => p.input.dependencies ?? []))].filter((d) => !seen.has(d)) : [];
+  const outsideIds = new Set<string>();
+  if (mode === 'merge') for (const p of prepared) for (const d of p.input.dependencies ?? []) if (!seen.has(d)) outsideIds.add(d);
+  const outside = [...outsideIds];
   const statusBefore = await selectStatuses(db, projectId, [...listedIds, ...outside]);
   const keepsLinks = (p: Prepared) => mode === 'merge' && p.input.dependencies === undefined;
   const onBoard = prepared.filter((p) => statusBefore.has(p.input.id));
@@ -191,7 +196,7 @@ export async function writeTaskList(
   const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, onBoard.map((p) => {
     const row: { id: string } & Record<string, unknown> = { id: p.input.id, ...p.fields };
     if (takeProgress) for (const k of p.givenProgress) row[k] = p.progress[k];
-    if (!keepsLinks(p)) row.dependencies = [...new Set(p.input.dependencies ?? [])];
+    if (!keepsLinks(p)) row.dependencies = p.dependencies;
     return row;
   }));
   /** The tasks of the board this write changes, as they were. */
@@ -203,8 +208,8 @@ export async function writeTaskList(
     else depsBefore.set(e.task_id, [e.depends_on]);
   }
   // The dependencies after the write (an unchanged task's that it keeps are not read: they do not change).
-  const graph = new Map<string, string[]>();
-  for (const p of prepared) graph.set(p.input.id, keepsLinks(p) ? (depsBefore.get(p.input.id) ?? []) : [...new Set(p.input.dependencies ?? [])]);
+  const graph = new Map<string, readonly string[]>();
+  for (const p of prepared) graph.set(p.input.id, keepsLinks(p) ? (depsBefore.get(p.input.id) ?? []) : p.dependencies);
   for (const p of prepared) {
     for (const dep of p.input.dependencies ?? []) {
       if (dep === p.input.id) problems.push(`tasks[${p.index}] (${dep}).dependencies: a task cannot depend on itself`);
