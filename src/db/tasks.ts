@@ -3,8 +3,10 @@ import type { Db, TaskRow, TasksTable } from './schema.js';
 import { arrayLiteral, insertRows } from './bulk.js';
 import { selectTaskCounts } from './task-counts.js';
 
-/** `= any(array)`: one bind parameter for any number of ids (an IN list takes one each, and the wire protocol carries 65,535). */
-/** `any($1::text[])` of ids, their literal built by bulk.ts (faster than the driver's for long lists). */
+/**
+ * `= any(array)`: one bind parameter for any number of ids (an IN list takes one each, and the wire
+ * protocol carries 65,535), its literal built by bulk.ts (faster than the driver's for long lists).
+ */
 export const anyOf = (ids: readonly string[]) => sql<string>`any(${arrayLiteral(ids)}::text[])`;
 
 export async function selectTask(db: Db, projectId: string, taskId: string, forUpdate = false): Promise<TaskRow | undefined> {
