@@ -46,13 +46,14 @@ describe.each(engines)('bulk writes on %s', (engine) => {
   afterAll(() => store?.close());
 
   it.each([
-    ['in one statement a table', bulkStatement.rows],
-    ['in statements of 3 rows', 3],
-  ])('read back what a list wrote %s, whatever its text and whichever columns its rows share; writing it again changes nothing', async (_, rows) => {
-    const before = bulkStatement.rows;
-    bulkStatement.rows = rows;
+    ['in one statement a table', { ...bulkStatement }],
+    ['in statements of 3 rows', { ...bulkStatement, rows: 3 }],
+    ['in statements of about 120 characters', { ...bulkStatement, chars: 120 }],
+  ])('read back what a list wrote %s, whatever its text and whichever columns its rows share; writing it again changes nothing', async (_, size) => {
+    const before = { ...bulkStatement };
+    Object.assign(bulkStatement, size);
     onTestFinished(() => {
-      bulkStatement.rows = before;
+      Object.assign(bulkStatement, before);
     });
     await fc.assert(fc.asyncProperty(list, fc.integer({ min: 0, max: 11 }), async (tasks, edited) => {
       const project = newProject('bulk');

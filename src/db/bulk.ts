@@ -2,12 +2,15 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './schema.js';
 
 /**
- * Rows per statement of a bulk write: one text[] parameter per column, whatever the number of rows.
- * Each statement that joins its rows to a project's tasks may hash all of them, so fewer, larger
- * statements: at 5,000 rows, the comparison of an unchanged re-import of 100,000 tasks took 1.3 s of
- * the server's time, mostly rebuilding that hash 20 times, against 0.4 s at 25,000 (EXPLAIN ANALYZE).
+ * The size of a bulk write's statements (one text[] parameter per column, whatever the number of
+ * rows): at most `rows` rows and about `chars` characters of values. Each statement that joins its
+ * rows to a project's tasks may hash all of them, so fewer, larger statements: at 5,000 rows, the
+ * comparison of an unchanged re-import of 100,000 tasks took 1.3 s of the server's time, mostly
+ * rebuilding that hash 20 times, against 0.4 s at 25,000 (EXPLAIN ANALYZE). The characters keep a
+ * column's literal far below the longest string node can build (2^29 characters) when tasks carry
+ * long details.
  */
-export const bulkStatement = { rows: 25_000 };
+export const bulkStatement = { rows: 25_000, chars: 32_000_000 };
 
 export type BulkTable = 'tasks' | 'task_events' | 'task_dependencies';
 
@@ -78,10 +81,32 @@ function unnested(columns: string[], rows: object[]): { from: RawBuilder<unknown
   };
 }
 
-function chunks<T>(items: T[], size = bulkStatement.rows): T[][] {
+/** Rows in statements of at most bulkStatement.rows rows and about bulkStatement.chars characters. */
+function chunks<T extends object>(items: T[]): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < items.length; i++) {
+    const size = approximateChars(items[i]);
+    if (i > start && (i - start >= bulkStatement.rows || chars + size > bulkStatement.chars)) {
+      out.push(items.slice(start, i));
+      start = i;
+      chars = 0;
+    }
+    chars += size;
+  }
+  if (start < items.length) out.push(items.slice(start));
   return out;
+}
+
+/** About how many characters a row's values take in its statement's literals. */
+function approximateChars(row: object): number {
+  let n = 0;
+  for (const key in row) {
+    const value: unknown = (row as Record<string, unknown>)[key];
+    n += typeof value === 'string' ? value.length : Array.isArray(value) ? 16 * value.length : 16;
+  }
+  return n;
 }
 
 /** Rows grouped by the columns they give (undefined counts as not given). */
