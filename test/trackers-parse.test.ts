@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readJsonDocument } from '../src/trackers/json-document.js';
 import { detectFormat } from '../src/trackers/detect-format.js';
 import { headingKey } from '../src/trackers/parse-todo-md.js';
 import { parseTracker, parseTrackerBoards } from '../src/trackers/parse-tracker.js';
@@ -77,6 +79,32 @@ describe('task-breakdown.json', () => {
     }
     const bare = parseTracker('[\n{"id": "X", "description": "x"},\n\n{"id": "Y", "description": "y"}]', 'task-breakdown-json');
     expect([...bare.lines]).toEqual([['X', 2], ['Y', 4]]);
+  });
+
+  it('finds the same lines in plain JSON (its own pass) as in JSONC (jsonc-parser), whatever the document', () => {
+    /** The path of every array in a value whose elements sit at one of the depths asked for. */
+    const arrays = (value: unknown, path: Array<string | number> = [], out: Array<Array<string | number>> = []) => {
+      if (Array.isArray(value)) {
+        if ([1, 2, 3].includes(path.length + 1)) out.push(path);
+        value.forEach((v, i) => arrays(v, [...path, i], out));
+      } else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) arrays(v, [...path, k], out);
+      }
+      return out;
+    };
+    const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('a"b', 'c\\d', '{[', 'tasks'));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null), tie('array'), tie('object')),
+      array: fc.array(tie('node'), { maxLength: 4 }),
+      object: fc.dictionary(key, tie('node'), { maxKeys: 3 }),
+    })).node;
+    fc.assert(fc.property(value, fc.constantFrom(undefined, 1, 2, '\t'), (doc, indent) => {
+      const text = JSON.stringify(doc, null, indent);
+      const plain = readJsonDocument(text, [1, 2, 3], 64);
+      const jsonc = readJsonDocument(`${text}\n// a comment makes it JSONC`, [1, 2, 3], 64);
+      expect(plain.errors).toEqual([]);
+      for (const path of arrays(doc)) expect([...plain.elementLines(path)], JSON.stringify(path)).toEqual([...jsonc.elementLines(path)]);
+    }), { numRuns: 300 });
   });
 
   it('refuses a file nested deeper than 28 levels at the line where it does, whether or not it is plain JSON', () => {
