@@ -53,11 +53,13 @@ describe('tasklane started by a person', () => {
       });
       expect(seen).toMatch(/an agent starts it, not a person/);
       expect(seen).toContain(`claude mcp add tasklane -- ${process.execPath} ${fs.realpathSync(CLI)}`);
+      tty.kill('SIGKILL');
+      const piped = spawnSync(process.execPath, [CLI], { env, input: '', encoding: 'utf8' });
+      expect(piped.stderr).not.toMatch(/not a person/);
     } finally {
       tty.kill('SIGKILL');
+      // After the piped run too: it opens the folder under home again.
       fs.rmSync(home, { recursive: true, force: true });
     }
-    const piped = spawnSync(process.execPath, [CLI], { env, input: '', encoding: 'utf8' });
-    expect(piped.stderr).not.toMatch(/not a person/);
   }, 60_000);
 });
