@@ -54,11 +54,17 @@ function asText(value: unknown): string | null {
 }
 
 /** Texts as a text[] literal, built here so that it is built while the previous statement runs (see overlapped), not when this one is sent. */
-export function arrayLiteral(texts: ReadonlyArray<string | null>): string {
+function arrayLiteral(texts: ReadonlyArray<string | null>): string {
   let out = '{';
   for (let i = 0; i < texts.length; i++) out += (i ? ',' : '') + (texts[i] === null ? 'NULL' : quoted(texts[i]!));
   return `${out}}`;
 }
+
+/**
+ * `= any(array)`: one bind parameter for any number of ids (an IN list takes one each, and the wire
+ * protocol carries 65,535), its literal built here (faster than the driver's for long lists).
+ */
+export const anyOf = (ids: readonly string[]) => sql<string>`any(${arrayLiteral(ids)}::text[])`;
 
 /**
  * Some rows' columns as `unnest($1::text[], …) as u(c1, …)` and each column read back as its type
@@ -226,7 +232,7 @@ function changedLinks(projectId: string, rows: Array<{ id: string; dependencies:
   return sql<{ id: string }>`
     select distinct coalesce(g.task_id, d.task_id) as id
     from ${given} g
-    full join (select task_id, depends_on from task_dependencies where project_id = ${projectId} and task_id = any(${arrayLiteral(rows.map((r) => r.id))}::text[])) d
+    full join (select task_id, depends_on from task_dependencies where project_id = ${projectId} and task_id = ${anyOf(rows.map((r) => r.id))}) d
       on d.task_id = g.task_id and d.depends_on = g.depends_on
     where g.task_id is null or d.task_id is null`;
 }

@@ -1,13 +1,9 @@
 import { type Insertable, type RawBuilder, type Updateable, sql } from 'kysely';
 import type { Db, TaskRow, TasksTable } from './schema.js';
-import { arrayLiteral, insertRows } from './bulk.js';
+import { anyOf, insertRows } from './bulk.js';
 import { selectTaskCounts } from './task-counts.js';
 
-/**
- * `= any(array)`: one bind parameter for any number of ids (an IN list takes one each, and the wire
- * protocol carries 65,535), its literal built by bulk.ts (faster than the driver's for long lists).
- */
-export const anyOf = (ids: readonly string[]) => sql<string>`any(${arrayLiteral(ids)}::text[])`;
+export { anyOf } from './bulk.js';
 
 export async function selectTask(db: Db, projectId: string, taskId: string, forUpdate = false): Promise<TaskRow | undefined> {
   let query = db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', '=', taskId);

@@ -1,6 +1,6 @@
 import { type JSONPath, type Node, type ParseError, parseTree, printParseErrorCode, visit } from 'jsonc-parser';
 import { LIMITS } from '../tasks/input-rules.js';
-import { addElementLine, type ElementLines, jsonObjectLines, pathKey } from './json-lines.js';
+import { addElementLine, type ElementLines, isEscaped, jsonObjectLines, pathKey } from './json-lines.js';
 
 export type JsonDocument = {
   value: unknown;
@@ -45,12 +45,8 @@ function tooDeepAt(text: string, max: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      // to the next quote not escaped (an odd run of backslashes before it), found with indexOf
-      for (i = text.indexOf('"', i + 1); i > 0; i = text.indexOf('"', i + 1)) {
-        let slashes = 0;
-        while (text.charCodeAt(i - 1 - slashes) === 92) slashes++;
-        if (slashes % 2 === 0) break;
-      }
+      i = text.indexOf('"', i + 1);
+      while (i > 0 && isEscaped(text, i)) i = text.indexOf('"', i + 1);
       if (i < 0) return -1;
     } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
       const end = text.indexOf('\n', i);

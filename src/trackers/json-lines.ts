@@ -72,7 +72,7 @@ export function jsonObjectLines(text: string, depths: number[], maxNesting = MAX
 }
 
 /** Whether the quote at `at` is escaped: an odd run of backslashes before it. */
-function isEscaped(text: string, at: number): boolean {
+export function isEscaped(text: string, at: number): boolean {
   let n = 0;
   while (text.charCodeAt(at - 1 - n) === 92) n++;
   return n % 2 === 1;
