@@ -8,6 +8,7 @@ async function main(argv: string[]): Promise<number> {
     (line.code ? process.stderr : process.stdout).write(line.text);
     return line.code;
   }
+  if (line.spec.name !== 'serve') (await import('./commands/command-io.js')).stopWhenStdoutCloses();
   const command = await line.spec.load();
   return command.run(line.cmd);
 }

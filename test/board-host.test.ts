@@ -180,6 +180,34 @@ describe('the local board host', () => {
     expect(hostPids(folder)).toEqual([]);
   });
 
+  it('stops a command quietly when its reader goes away (`tasklane export | head`), through the host and without one', async () => {
+    const agent = await connect('reader-gone');
+    const tasks = Array.from({ length: 2_000 }, (_, i) => ({ id: `LONG-${i}`, description: `a long export ${i} `.padEnd(300, 'x') }));
+    expect((await agent.call('write_task_list', { tasks })).isError).toBeFalsy();
+    const host = readHostInfo(folder)!.pid;
+    /** Runs `tasklane export`, reads its first chunk of output, then closes the pipe as `head` does. */
+    const exportToHead = (extra: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'export', '--format', 'md'], {
+          env: { ...process.env, TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'host-test', ...extra }, cwd: root,
+        });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.stdout.once('data', () => child.stdout.destroy());
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    const viaHost = await exportToHead();
+    expect(viaHost.stderr).toBe('');
+    expect(viaHost.code).toBe(0);
+    expect(readHostInfo(folder)?.pid).toBe(host);
+    expect(cli(['status']).stdout).toMatch(/^host-test: 2000 tasks/);
+    await agent.close();
+    cli(['host', 'stop']);
+    const direct = await exportToHead();
+    expect(direct.stderr).toBe('');
+    expect(direct.code).toBe(0);
+  });
+
   it('passes a write of 10,000 tasks (~5 MB, the input maximum) through the host', async () => {
     const agent = await connect('bulk');
     const tasks = Array.from({ length: 10_000 }, (_, i) => ({ id: `BULK-${i}`, description: `bulk task ${i} `.padEnd(480, 'x') }));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OutputClosedError } from '../commands/command-io.js';
 import { ConfigError } from '../config.js';
 import { FolderInUseError } from '../db/folder-lock.js';
 import { NotARepositoryError } from '../git/commit-file.js';
@@ -9,6 +10,7 @@ import { UsageError } from '../tracker-commands.js';
 
 /** A failed command as one line for a person, and its exit code; a stack trace only for a bug. */
 export function describeFailure(err: unknown): { text: string; code: number } {
+  if (err instanceof OutputClosedError) return { text: '', code: 0 };
   if (err instanceof DomainError) return { text: `tasklane: ${err.code}: ${err.message}\n`, code: 1 };
   if (err instanceof z.ZodError) return { text: `tasklane: ${err.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}\n`, code: 1 };
   const expected =

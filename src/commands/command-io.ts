@@ -11,18 +11,25 @@ export type CommandIo = { out(text: string): void; err(text: string): void; prog
 
 type Output = NodeJS.WritableStream & { writableNeedDrain?: boolean; destroyed?: boolean };
 
+/** The reader of a command's output went away (`tasklane export | head`): the command stops there, and the CLI exits quietly with 0. */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('the output was closed before the command finished');
+  }
+}
+
 /**
- * When the stream's buffer is full, a promise that resolves once it has drained; it rejects if the
- * stream closes first (the reader went away: a long output then stops). Else undefined.
+ * When the stream's buffer is full, a promise that resolves once it has drained; it rejects with
+ * OutputClosedError if the stream closes first (a long output then stops). Else undefined.
  */
 export function drained(stream: Output): Promise<void> | undefined {
-  if (stream.destroyed) return Promise.reject(new Error('the output was closed before the command finished'));
+  if (stream.destroyed) return Promise.reject(new OutputClosedError());
   if (!stream.writableNeedDrain) return undefined;
   return new Promise<void>((resolve, reject) => {
     const settle = (closed: boolean) => () => {
       stream.off('drain', onDrain);
       stream.off('close', onClose);
-      if (closed) reject(new Error('the output was closed before the command finished'));
+      if (closed) reject(new OutputClosedError());
       else resolve();
     };
     const onDrain = settle(false);
@@ -35,11 +42,27 @@ export function drained(stream: Output): Promise<void> | undefined {
 /** A command line after strict parsing. */
 export type ParsedCommand = { name: string; values: Record<string, string | boolean | undefined>; positionals: string[] };
 
+let stdoutGone = false;
+
+/**
+ * For a person's command: once stdout's reader has gone (EPIPE), nothing more is written there and the
+ * command's next drain fails with OutputClosedError. Node's stdout is never destroyed, so without this a
+ * long export would wait for a drain that never comes, and the unhandled error printed a stack trace.
+ * (Serving MCP over stdio watches its own output: src/transports/line-transport.ts.)
+ */
+export function stopWhenStdoutCloses(): void {
+  process.stdout.on('error', () => {
+    stdoutGone = true;
+  });
+}
+
 export const processIo: CommandIo = {
-  out: (text) => void process.stdout.write(text),
+  out: (text) => {
+    if (!stdoutGone) process.stdout.write(text);
+  },
   err: (text) => void process.stderr.write(text),
   progress: progressBar(process.stderr),
-  drain: () => drained(process.stdout),
+  drain: () => (stdoutGone ? Promise.reject(new OutputClosedError()) : drained(process.stdout)),
 };
 
 export const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

@@ -9,6 +9,7 @@ export type OutputLine = { out?: string; err?: string; progress?: Progress; code
 export function printHostedOutput({ socket, rest }: HostConnection, io: CommandIo): Promise<number> {
   return new Promise((resolve) => {
     let code: number | undefined;
+    let readerGone = false;
     const lines = new LineSplitter(
       Number.MAX_SAFE_INTEGER,
       (line) => {
@@ -19,7 +20,10 @@ export function printHostedOutput({ socket, rest }: HostConnection, io: CommandI
           const full = io.drain?.();
           if (full) {
             socket.pause();
-            void full.then(() => socket.resume(), () => socket.destroy());
+            void full.then(() => socket.resume(), () => {
+              readerGone = true;
+              socket.destroy();
+            });
           }
         }
         if (entry.err) io.err(entry.err);
@@ -32,6 +36,7 @@ export function printHostedOutput({ socket, rest }: HostConnection, io: CommandI
     socket.on('error', () => {});
     socket.once('close', () => {
       lines.end();
+      if (readerGone) return resolve(0);
       if (code === undefined) io.err('tasklane: the board host stopped during this command; it may or may not have taken effect\n');
       resolve(code ?? 1);
     });
