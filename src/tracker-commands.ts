@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import util from 'node:util';
 import type { App } from './app.js';
 import type { CommandIo, Progress } from './commands/command-io.js';
 import { commitFile } from './git/commit-file.js';
@@ -13,6 +14,21 @@ import { FORMAT_CHOICES, parseTrackerBoards, trackerFormat } from './trackers/pa
 import type { ParsedTracker, TrackerFormat } from './trackers/types.js';
 
 export class UsageError extends Error {}
+
+/** What a tracker of each export format is usually called. */
+const USUAL_NAME: Record<ExportFormat, string> = { md: 'TASK-STATUS.md', json: 'task-breakdown.json', 'tasks-md': 'tasks.md', taskmaster: 'tasks.json' };
+
+/** Runs a write to --out FILE; a file system's refusal names the file as given (not the side file written first) and why. */
+async function cannotWrite(file: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    const { errno, code, syscall } = err as NodeJS.ErrnoException;
+    if (typeof errno !== 'number' || !syscall) throw err;
+    const why = code === 'ENOTDIR' || (code === 'EEXIST' && syscall === 'mkdir') ? 'a part of its path is a file, not a folder' : (util.getSystemErrorMap().get(errno)?.[1] ?? code);
+    throw new UsageError(`--out ${file}: cannot write it: ${why}`);
+  }
+}
 
 /** `cwd`: where relative paths start (the caller's folder, also when a board host runs the command). */
 type Options = { format?: string; out?: string; commit: boolean; dryRun: boolean; cwd?: string };
@@ -78,16 +94,23 @@ export async function exportCommand(app: App, project: string, options: Options,
   }
 
   const out = path.resolve(options.cwd ?? '.', options.out);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
+  if (fs.statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${options.out}: is a folder; give the file to write, e.g. ${path.join(options.out, USUAL_NAME[format])}`);
   const fresh = `${out}.${process.pid}.tmp`;
   try {
-    await writeStreamed(fresh, (sink) => app.board.exportTo(project, spec, sink, { onBatch }));
+    await cannotWrite(options.out, async () => {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      await writeStreamed(fresh, (sink) => app.board.exportTo(project, spec, sink, { onBatch }));
+    });
     io.progress?.({ step, done: total, total });
     const unchanged = fs.existsSync(out) && (await sameTrackerFiles(out, fresh));
     if (!unchanged) fs.renameSync(fresh, out);
     if (!options.commit) return `${unchanged ? 'unchanged' : 'wrote'} ${options.out}\n`;
   } finally {
-    fs.rmSync(fresh, { force: true });
+    try {
+      fs.rmSync(fresh, { force: true });
+    } catch {
+      // nothing was written there (a part of the path is not a folder)
+    }
   }
   const committed = await committedTracker(out);
   if (committed.same) return `${options.out} is unchanged since the last commit; nothing committed\n`;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/db/open.js';
 import { seededDataFolder } from './helpers/data-folder.js';
@@ -59,6 +60,46 @@ describe.each(engines)('tasklane status, project and lessons on %s', (engine) =>
     expect(set.stdout).toMatch(/lease_seconds\W+60\b/);
     expect(set.stdout).toMatch(/max_attempts\W+5\b/);
     expect(tasklane('project').stdout).toBe(set.stdout);
+  });
+
+  it('refuses a --project the tools would refuse, naming it, and changes nothing', async () => {
+    fs.writeFileSync(path.join(root, 'tasks.md'), '| ID | Task | Status |\n|----|------|--------|\n| T1 | First | done |\n');
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], { cwd: root, env: { ...process.env, TASKLANE_DATABASE_URL: url, TASKLANE_LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+    const cases = [
+      { args: ['import', 'tasks.md', '--project', ''], says: /^tasklane: --project: is empty; an id is 1–200 characters\n$/ },
+      { args: ['status', '--project', 'p'.repeat(201)], says: /^tasklane: --project: .*200/ },
+      { args: ['project', '--project', ' padded', '--lease-seconds', '60'], says: /^tasklane: --project: begins or ends with whitespace/ },
+      { args: ['lessons', 'add', 'a lesson', '--project', 'tab\there'], says: /^tasklane: --project: holds U\+0009/ },
+    ];
+    for (const { args, says } of cases) {
+      const r = run(...args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(says);
+    }
+    const store = await openStore(url);
+    try {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from projects where id in ('', ' padded', ${'tab\there'}) or length(id) > 200`.execute(store.db);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('export --out names the file as given and why it cannot be written, leaving nothing behind', () => {
+    const out = fs.mkdtempSync(path.join(root, 'out-'));
+    fs.writeFileSync(path.join(out, 'a-file'), 'not a folder');
+    const cases = [
+      { file: out, says: `is a folder; give the file to write, e.g. ${path.join(out, 'TASK-STATUS.md')}` },
+      { file: path.join(out, 'a-file', 'status.md'), says: 'cannot write it: a part of its path is a file, not a folder' },
+      { file: path.join(out, 'a-file', 'deeper', 'status.md'), says: 'cannot write it: a part of its path is a file, not a folder' },
+    ];
+    for (const { file, says } of cases) {
+      const r = tasklane('export', '--out', file);
+      expect(r, file).toMatchObject({ code: 1, stdout: '', stderr: `tasklane: --out ${file}: ${says}\n` });
+    }
+    expect(fs.readdirSync(out)).toEqual(['a-file']);
   });
 
   it('lessons add records a lesson and lessons search finds it, in short human lines', () => {

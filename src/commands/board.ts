@@ -30,13 +30,13 @@ export async function run(cmd: ParsedCommand): Promise<number> {
       return code;
     }
   }
-  const [{ loadConfig }, { resolveDefaultProject }, { boardUrl }] = await Promise.all([
+  const [{ loadConfig }, { commandProject }, { boardUrl }] = await Promise.all([
     import('../config.js'),
-    import('../git/project-name.js'),
+    import('./command-project.js'),
     import('../web/board-url.js'),
   ]);
   const config = loadConfig();
-  const project = typeof cmd.values.project === 'string' ? cmd.values.project : await resolveDefaultProject(config.project, process.cwd());
+  const project = await commandProject(cmd.values.project, config.project, process.cwd());
   const url = boardUrl(config.http.port, project);
   io.out(`${url}\n`);
   if (cmd.values.open) await open(url);

@@ -2,11 +2,11 @@ import type { App } from '../app.js';
 import { ConfigError } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { ProjectSettings } from '../db/projects.js';
-import { resolveDefaultProject } from '../git/project-name.js';
 import { tokenCommand } from '../auth/token-command.js';
 import { lessonsCommand } from '../lessons-commands.js';
 import { exportCommand, importCommand } from '../tracker-commands.js';
 import { type CommandIo, type ParsedCommand, str } from './command-io.js';
+import { commandProject } from './command-project.js';
 
 /** The client of a command: its folder (relative paths, its git repository) and its TASKLANE_PROJECT. */
 export type CommandClient = { cwd: string; project: string | undefined };
@@ -18,7 +18,7 @@ export type Hosted = { pid: number };
  * board host for a CLI (same code, same output).
  */
 export async function executeDataCommand(app: App, cmd: ParsedCommand, client: CommandClient, io: CommandIo, hosted?: Hosted): Promise<number> {
-  const project = cmd.name === 'token' ? '' : (str(cmd.values.project) ?? (await resolveDefaultProject(client.project, client.cwd)));
+  const project = cmd.name === 'token' ? '' : await commandProject(cmd.values.project, client.project, client.cwd);
   const trackerOptions = {
     format: str(cmd.values.format),
     out: str(cmd.values.out),

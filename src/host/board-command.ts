@@ -1,7 +1,6 @@
 import type { CommandIo, ParsedCommand } from '../commands/command-io.js';
-import { str } from '../commands/command-io.js';
+import { commandProject } from '../commands/command-project.js';
 import type { CommandClient } from '../commands/data-commands.js';
-import { resolveDefaultProject } from '../git/project-name.js';
 import type { SignInCodes } from './sign-in-codes.js';
 
 /** `tasklane board` answered by the process serving the folder: its board's URL, and a one-time sign-in link. */
@@ -11,7 +10,7 @@ export async function serveBoardCommand(
   io: CommandIo,
   board: { origin: Promise<string>; token?: string; signIn: SignInCodes },
 ): Promise<number> {
-  const project = str(cmd.values.project) ?? (await resolveDefaultProject(client.project, client.cwd));
+  const project = await commandProject(cmd.values.project, client.project, client.cwd);
   const origin = await board.origin;
   const query = `project=${encodeURIComponent(project)}`;
   io.out(`${origin}/board?${query}\n`);
