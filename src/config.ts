@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_MESSAGE_BYTES, defaultDataDir, MAX_MAX_MESSAGE_BYTES, MIN_MAX_MESSAGE_BYTES } from './local-settings.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, defaultDataDir, foreignScheme, MAX_MAX_MESSAGE_BYTES, MIN_MAX_MESSAGE_BYTES } from './local-settings.js';
 
 /** ~87 KiB of heap a session (bench/http-sessions.ts): 500 hold ~45 MB, several times the largest agent fleets. */
 export const DEFAULT_HTTP_MAX_SESSIONS = 500;
@@ -17,7 +17,12 @@ import { DEFAULT_MIN_SIMILARITY } from './lessons/search-setup.js';
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const envSchema = z.object({
-  TASKLANE_DATABASE_URL: optional(z.string().min(1)),
+  TASKLANE_DATABASE_URL: optional(
+    z.string().min(1).superRefine((url, ctx) => {
+      const scheme = foreignScheme(url);
+      if (scheme) ctx.addIssue({ code: 'custom', message: `${scheme}:// is not a database Tasklane opens; give postgres://…, a folder (the embedded database) or memory://` });
+    }),
+  ),
   TASKLANE_PROJECT: optional(z.string().min(1).max(200)),
   TASKLANE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Read by src/log.ts for one-shot commands: `json` keeps pino's JSON lines instead of short human ones.

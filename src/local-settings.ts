@@ -13,6 +13,12 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
+/** The scheme of a URL Tasklane does not open (`mysql://…`), which must not be taken for a folder's path. */
+export function foreignScheme(url: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  return scheme && !/^(postgres|postgresql|memory|file)$/i.test(scheme) ? scheme : undefined;
+}
+
 /** The embedded database folder a database URL names, or undefined for a Postgres server or memory://. */
 export function embeddedFolder(url: string): string | undefined {
   if (isPostgresUrl(url) || url.startsWith('memory://')) return undefined;
@@ -31,6 +37,7 @@ export function hostSettings(env: NodeJS.ProcessEnv = process.env): HostSettings
   const rawMax = env.TASKLANE_MAX_MESSAGE_BYTES;
   const max = rawMax === undefined ? DEFAULT_MAX_MESSAGE_BYTES : Number(rawMax);
   if (boardHost !== 'on' && boardHost !== 'off') return undefined;
+  if (foreignScheme(url)) return undefined;
   if (!Number.isInteger(max) || max < MIN_MAX_MESSAGE_BYTES || max > MAX_MAX_MESSAGE_BYTES) return undefined;
   return { folder: embeddedFolder(url), boardHost: boardHost === 'on', maxMessageBytes: max };
 }

@@ -27,6 +27,33 @@ describe('the command line', () => {
     expect(run('status', 'extra')).toMatchObject({ status: 2, stderr: expect.stringMatching(/unexpected argument "extra"/) });
   });
 
+  it('says in one line what is wrong with the database it was given, without a stack trace, and makes nothing', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-bad-db-'));
+    const status = (url: string) => spawnSync(process.execPath, [CLI, 'status'], { cwd, env: { ...process.env, TASKLANE_DATABASE_URL: url }, encoding: 'utf8' });
+    try {
+      const cases: Array<[string, RegExp]> = [
+        ['mysql://app@db/tasks', /^tasklane: invalid environment: TASKLANE_DATABASE_URL: mysql:\/\/ is not a database Tasklane opens; give postgres:\/\/…, a folder/],
+        ['postgres://app@127.0.0.1:1/tasks', /^tasklane: cannot reach the database server at 127\.0\.0\.1:1: ECONNREFUSED; check TASKLANE_DATABASE_URL/],
+        ['postgres://app@no-such-host.invalid/tasks', /^tasklane: cannot reach the database server \(no host named no-such-host\.invalid\): (ENOTFOUND|EAI_AGAIN); check/],
+      ];
+      const server = process.env.TEST_DATABASE_URL;
+      if (server) {
+        const missing = new URL(server);
+        missing.pathname = '/tasklane_no_such_database';
+        cases.push([missing.toString(), /^tasklane: the database that TASKLANE_DATABASE_URL names does not exist on the server: create it/]);
+      }
+      for (const [url, says] of cases) {
+        const r = status(url);
+        expect(r.status, url).toBe(1);
+        expect(r.stderr, url).toMatch(says);
+        expect(r.stderr.trim().split('\n'), url).toHaveLength(1);
+      }
+      expect(fs.readdirSync(cwd)).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
   it('says what each command does with --help, and prints no log line', () => {
     const help = run('export', '--help');
     expect(help).toMatchObject({ status: 0, stderr: '' });
