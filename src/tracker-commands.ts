@@ -3,7 +3,7 @@ import path from 'node:path';
 import util from 'node:util';
 import type { App } from './app.js';
 import type { CommandIo, Progress } from './commands/command-io.js';
-import { commitFile } from './git/commit-file.js';
+import { commitFile, requireRepository } from './git/commit-file.js';
 import { EXPORT_FORMATS, type ExportFormat, TRACKER_FORMATS } from './trackers/export-tracker.js';
 import { committedTracker, sameTrackerFiles, writeStreamed } from './trackers/tracker-files.js';
 import { readBacklogFolder } from './trackers/backlog-folder.js';
@@ -94,6 +94,7 @@ export async function exportCommand(app: App, project: string, options: Options,
   }
 
   const out = path.resolve(options.cwd ?? '.', options.out);
+  if (options.commit) await requireRepository(out);
   if (fs.statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out ${options.out}: is a folder; give the file to write, e.g. ${path.join(options.out, USUAL_NAME[format])}`);
   const fresh = `${out}.${process.pid}.tmp`;
   try {

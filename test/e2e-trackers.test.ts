@@ -138,6 +138,7 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     const outside = cli(['export', '--out', path.join(root, 'loose', 'x.md'), '--commit', '--project', project]);
     expect(outside.code).toBe(1);
     expect(outside.stderr).toMatch(/not inside a git repository/);
+    expect(fs.existsSync(path.join(root, 'loose')), 'a refused --commit writes nothing').toBe(false);
   }, 180_000);
 
   describe('over MCP', () => {

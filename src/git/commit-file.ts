@@ -1,13 +1,20 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 
 export class NotARepositoryError extends Error {}
 
+/** Throws NotARepositoryError unless the folder that will hold `file` (or its nearest existing parent) is in a git repository. */
+export async function requireRepository(file: string): Promise<void> {
+  let dir = path.dirname(path.resolve(file));
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  if (!(await simpleGit({ baseDir: dir }).checkIsRepo())) throw new NotARepositoryError(`${path.dirname(path.resolve(file))} is not inside a git repository; --commit needs one`);
+}
+
 /** The file as committed at HEAD, or undefined when it is new (or there is no commit yet). */
 export async function committedText(file: string): Promise<string | undefined> {
-  const dir = path.dirname(path.resolve(file));
-  const git = simpleGit({ baseDir: dir });
-  if (!(await git.checkIsRepo())) throw new NotARepositoryError(`${dir} is not inside a git repository; --commit needs one`);
+  await requireRepository(file);
+  const git = simpleGit({ baseDir: path.dirname(path.resolve(file)) });
   const top = (await git.revparse(['--show-toplevel'])).trim();
   const rel = path.relative(top, path.resolve(file)).split(path.sep).join('/');
   return git.show([`HEAD:${rel}`]).catch(() => undefined);
@@ -25,8 +32,8 @@ export async function commitFile(file: string, message: string): Promise<string>
 /** Whether the file is committed at HEAD as it is now (tracked, with no change). */
 export async function fileIsCommitted(file: string): Promise<boolean> {
   const abs = path.resolve(file);
+  await requireRepository(abs);
   const git = simpleGit({ baseDir: path.dirname(abs) });
-  if (!(await git.checkIsRepo())) throw new NotARepositoryError(`${path.dirname(abs)} is not inside a git repository; --commit needs one`);
   const tracked = await git.raw(['ls-files', '--', abs]);
   return tracked.trim() !== '' && (await git.raw(['status', '--porcelain', '--', abs])).trim() === '';
 }
