@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lockFolder } from '../src/db/folder-lock.js';
 import { readHostInfo } from '../src/host/host-files.js';
 import { preparedFolder } from './helpers/folders.js';
 import { CLI, connectStdio, text } from './helpers/stdio-client.js';
@@ -206,6 +207,25 @@ describe('the local board host', () => {
     const direct = await exportToHead();
     expect(direct.stderr).toBe('');
     expect(direct.code).toBe(0);
+  });
+
+  it('lets a command wait, saying so, while another command holds the folder without a host', async () => {
+    const held = lockFolder(folder, 'tasklane import');
+    const child = spawn(process.execPath, [CLI, 'status'], { env: { ...process.env, TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'host-test' }, cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await vi.waitFor(() => expect(stderr).toBe(`waiting for tasklane import (pid ${process.pid}) to finish with ${folder}\n`), { timeout: 20_000, interval: 50 });
+      expect(stdout).toBe('');
+    } finally {
+      held.release();
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/^host-test: 0 tasks/);
+    expect(hostPids(folder)).toEqual([]);
   });
 
   it('passes a write of 10,000 tasks (~5 MB, the input maximum) through the host', async () => {

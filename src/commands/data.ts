@@ -1,12 +1,14 @@
 import { FolderInUseError } from '../db/folder-lock.js';
 import { connectToHost, HostRefusedError, ownSettings } from '../host/host-connection.js';
-import { hostSocketPath, SOCKET_ROLES } from '../host/host-files.js';
+import { hostSocketPath, SOCKET_ROLES, STDIO_ROLE } from '../host/host-files.js';
 import { printHostedOutput } from '../host/hosted-command.js';
 import { hostSettings } from '../local-settings.js';
 import { VERSION } from '../version.js';
 import { type ParsedCommand, processIo } from './command-io.js';
 
 const HANDOVER_MS = 10_000;
+/** How long a command waits for another one running on the folder itself (an import of a large tracker takes a while). */
+const COMMAND_WAIT_MS = 10 * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -18,7 +20,8 @@ export async function run(cmd: ParsedCommand): Promise<number> {
   const folder = settings?.boardHost ? settings.folder : undefined;
   if (!folder) return runDirect(cmd);
   const hello = { tasklane: 'command' as const, version: VERSION, cwd: process.cwd(), env: ownSettings(), command: cmd };
-  const deadline = Date.now() + HANDOVER_MS;
+  const started = Date.now();
+  let told = false;
   for (;;) {
     const host = await connectToHost(hostSocketPath(folder), hello);
     if (host) {
@@ -28,10 +31,16 @@ export async function run(cmd: ParsedCommand): Promise<number> {
     try {
       return await runDirect(cmd);
     } catch (err) {
-      // A host was starting on the folder: its socket answers in a moment.
-      const role = err instanceof FolderInUseError ? err.holder?.role : undefined;
-      if (!role || !SOCKET_ROLES.includes(role) || Date.now() > deadline) throw err;
-      await sleep(50);
+      const holder = err instanceof FolderInUseError ? err.holder : undefined;
+      if (!holder || holder.role === STDIO_ROLE) throw err;
+      // A host starting on the folder answers on its socket in a moment; another command holding it ends soon.
+      const starting = SOCKET_ROLES.includes(holder.role);
+      if (Date.now() - started > (starting ? HANDOVER_MS : COMMAND_WAIT_MS)) throw err;
+      if (!starting && !told) {
+        processIo.err(`waiting for ${holder.role} (pid ${holder.pid}) to finish with ${folder}\n`);
+        told = true;
+      }
+      await sleep(starting ? 50 : 100);
     }
   }
 }
