@@ -9,7 +9,8 @@ import { readTaskBreakdown } from '../src/tasks/breakdown.js';
 import { TaskBoard } from '../src/tasks/board.js';
 import { BREAKDOWN_MAX } from '../src/mcp/resources.js';
 import { SNAPSHOT_BATCH } from '../src/tasks/snapshot.js';
-import { EXPORT_FORMATS, exportTracker, TRACKER_FORMATS } from '../src/trackers/export-tracker.js';
+import { EXPORT_FORMATS, TRACKER_FORMATS } from '../src/trackers/export-tracker.js';
+import { exportTracker } from './helpers/export-in-memory.js';
 import { engines, newProject, recountMismatches, useTestBoard } from './helpers/engines.js';
 import { countViolations } from './helpers/invariants.js';
 

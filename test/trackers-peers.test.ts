@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../src/tasks/snapshot.js';
 import { readBacklogFolder } from '../src/trackers/backlog-folder.js';
 import { boardProjects } from '../src/trackers/board-projects.js';
-import { exportTracker } from '../src/trackers/export-tracker.js';
+import { exportTracker } from './helpers/export-in-memory.js';
 import { parseBacklogFiles } from '../src/trackers/parse-backlog-md.js';
 import { parseTracker, parseTrackerBoards } from '../src/trackers/parse-tracker.js';
 import { engines, newProject, recountMismatches, useTestBoard } from './helpers/engines.js';

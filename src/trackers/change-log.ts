@@ -53,7 +53,7 @@ export function readChangeLog(header: string[], rows: string[][], line: number, 
 }
 
 /** The events worth a line in a tracker: status changes and notes (not creations or edits). */
-export const changeLogEvents = (events: SnapshotEvent[]) => events.filter((e) => e.note || (e.from_status && e.to_status));
+const changeLogEvents = (events: SnapshotEvent[]) => events.filter((e) => e.note || (e.from_status && e.to_status));
 
 export const CHANGE_LOG_HEADER = ['Timestamp', 'Task ID', 'Old Status', 'New Status', 'Agent', 'Notes'];
 
