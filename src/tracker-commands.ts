@@ -10,7 +10,7 @@ import { readBacklogFolder } from './trackers/backlog-folder.js';
 import { boardProjects } from './trackers/board-projects.js';
 import { combineImports, importsSummary } from './trackers/import-summary.js';
 import { parseBacklogFiles } from './trackers/parse-backlog-md.js';
-import { FORMAT_CHOICES, parseTrackerBoards, trackerFormat } from './trackers/parse-tracker.js';
+import { FORMAT_CHOICES, noTasksFound, parseTrackerBoards, trackerFormat } from './trackers/parse-tracker.js';
 import type { ParsedTracker, TrackerFormat } from './trackers/types.js';
 
 export class UsageError extends Error {}
@@ -39,7 +39,8 @@ export async function importCommand(app: App, project: string, file: string | un
   const format = options.format ? trackerFormat(options.format) : undefined;
   if (options.format && !format) throw new UsageError(`--format: "${options.format}" is not a tracker format; use ${FORMAT_CHOICES.join(', ')}`);
   const boards = readTracker(path.resolve(options.cwd ?? '.', file), format);
-  if (boards.every((b) => b.tasks.length === 0)) throw new UsageError(noTasksFound(file, boards));
+  const none = noTasksFound(boards, '--format');
+  if (none) throw new UsageError(`${file}: ${none}`);
   // A bar over the file's tasks, a board (a Taskmaster tag) at a time: each board is a few bulk statements.
   const step = `importing ${file}`;
   const total = boards.reduce((n, b) => n + b.tasks.length, 0);
@@ -60,15 +61,6 @@ function readTracker(file: string, format: TrackerFormat | undefined): ParsedTra
     throw new UsageError(`${file} is a folder but not a Backlog.md backlog/ folder (it has no tasks/ folder or config.yml); give a tracker file or a backlog/ folder`);
   }
   return [parseBacklogFiles(folder.files)];
-}
-
-const READABLE = 'task-breakdown.json, Taskmaster tasks.json, Beads issues.jsonl, tasks.md, TASK-STATUS.md, TODO.md, a Backlog.md backlog/ folder';
-
-/** One line: what was read, why nothing came of it, and what the command reads. */
-function noTasksFound(file: string, boards: ParsedTracker[]): string {
-  const why = boards.flatMap((b) => b.skipped).map((s) => s.reason)[0];
-  const read = boards.map((b) => b.format).filter((f, i, all) => all.indexOf(f) === i).join(', ');
-  return `${file}: no tasks found (read as ${read}${why ? `: ${why}` : ''}); tasklane import reads ${READABLE} — give --format ${FORMAT_CHOICES.join('|')} if the file is one of them`;
 }
 
 /**

@@ -72,8 +72,8 @@ describe.each(engines)('trackers, git, resources and prompts end to end on %s', 
     fs.writeFileSync(path.join(root, 'settings.json'), '{"theme": "dark"}\n');
     for (const [args, line] of [
       [['import', 'missing.json'], /^tasklane: .*missing\.json: no such file or folder; give the path of a tracker file or of a Backlog\.md backlog\/ folder\n$/],
-      [['import', 'notes.txt'], /^tasklane: notes\.txt: no tasks found \(read as tasks-md\); tasklane import reads task-breakdown\.json, .*Taskmaster.*Beads.*backlog\/ folder — give --format json\|tasks-md\|.*\n$/],
-      [['import', 'settings.json'], /^tasklane: settings\.json: no tasks found \(read as task-breakdown-json: no "tasks" array found.*\); tasklane import reads .*\n$/],
+      [['import', 'notes.txt'], /^tasklane: notes\.txt: no tasks found \(read as tasks-md\); an import reads task-breakdown\.json, .*Taskmaster.*Beads.*backlog\/ folder — give --format json\|tasks-md\|.*\n$/],
+      [['import', 'settings.json'], /^tasklane: settings\.json: no tasks found \(read as task-breakdown-json: no "tasks" array found.*\); an import reads .*\n$/],
     ] as const) {
       const r = cli([...args, '--project', project]);
       expect(r, args.join(' ')).toMatchObject({ code: 1, stdout: '' });

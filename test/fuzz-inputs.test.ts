@@ -346,6 +346,27 @@ describe.each(engines)('every input checked at the edge, fuzzed, on %s', (engine
     await expect(mcp.client.readResource({ uri: `tasklane://${project}/tasks/NOPE` })).rejects.toMatchObject({ code: -32002, message: expect.stringMatching(/not_found: no task "NOPE"/) });
   });
 
+  it('refuses an argument a tool does not take, naming it and the one it likely meant, and changes nothing', async () => {
+    const said = async (name: string, args: Record<string, unknown>) => {
+      const r = await mcp.client.callTool({ name, arguments: args });
+      expect(r.isError, name).toBe(true);
+      return (r.content as Array<{ text: string }>)[0].text;
+    };
+    expect(await said('update_task', { task_id: 'T1', descripton: 'a typo' })).toBe(
+      'invalid_input: descripton: update_task takes no such argument; did you mean description? (its arguments: project, task_id, title, description, details, priority, dependencies, tags, phase, module, estimated_complexity, estimate_tokens, max_attempts, expected_version, agent)',
+    );
+    expect(await said('import_tracker', { path: '/etc/passwd' })).toMatch(/^invalid_input: path: import_tracker takes no such argument \(its arguments: project, format, content, dry_run\)$/);
+    expect(await said('mark_task_status', { task_id: 'T1', status: 'completed', note: 'notes is the field' })).toMatch(/^invalid_input: note: mark_task_status takes no such argument; did you mean notes\?/);
+    expect(await dumpDatabase(store)).toBe(before);
+  });
+
+  it('refuses import content in which nothing reads as a task, saying what it was read as', async () => {
+    const r = await mcp.client.callTool({ name: 'import_tracker', arguments: { content: 'just some notes, no tracker' } });
+    expect(r.isError).toBe(true);
+    expect((r.content as Array<{ text: string }>)[0].text).toMatch(/^invalid_input: content: no tasks found \(read as tasks-md\); an import reads task-breakdown\.json, .* — give format json\|tasks-md\|/);
+    expect(await dumpDatabase(store)).toBe(before);
+  });
+
   it('imports a tracker whose JSON escapes a NUL by leaving that task out, with the reason', async () => {
     const r = await mcp.client.callTool({ name: 'import_tracker', arguments: { content: '{"tasks":[{"id":"J1","description":"a\\u0000b"},{"id":"J2","description":"fine"}]}' } });
     expect(r.structuredContent).toMatchObject({ created: 1, skipped_count: 1 });

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import { closest } from '../closest-word.js';
 import type { Logger } from '../log.js';
 import { describeIssues, fieldPath, restoreProtoKeys } from '../tasks/input-rules.js';
 import { rpcError } from './read-errors.js';
@@ -12,8 +13,21 @@ type SdkInternals = {
   _registeredPrompts?: Record<string, Registered>;
 };
 
+/** An argument the tool does not take (a typo, or another tool's): refused rather than dropped unseen. */
+function unknownArgument(schema: z.ZodType, args: unknown, tool: string): string | undefined {
+  const shape = (schema as { shape?: Record<string, unknown> }).shape;
+  if (!shape || args === null || typeof args !== 'object' || Array.isArray(args)) return undefined;
+  const names = Object.keys(shape);
+  const unknown = Object.keys(args).find((key) => !Object.hasOwn(shape, key));
+  if (unknown === undefined) return undefined;
+  const meant = closest(unknown, names);
+  return `${fieldPath([unknown])}: ${tool} takes no such argument${meant ? `; did you mean ${meant}?` : ''} (its arguments: ${names.join(', ')})`;
+}
+
 /** The text every refused input gets: `invalid_input: <field>: <problem>` for each problem (the first few). */
-async function checkArguments(schema: z.ZodType, args: unknown): Promise<{ data: unknown } | { message: string }> {
+async function checkArguments(schema: z.ZodType, args: unknown, tool?: string): Promise<{ data: unknown } | { message: string }> {
+  const unknown = tool === undefined ? undefined : unknownArgument(schema, args, tool);
+  if (unknown) return { message: `invalid_input: ${unknown}` };
   const parsed = await schema.safeParseAsync(args ?? {});
   if (!parsed.success) return { message: `invalid_input: ${describeIssues(parsed.error.issues)}` };
   const restored = restoreProtoKeys(args, parsed.data);
@@ -33,7 +47,7 @@ export function answerInvalidInputs(server: McpServer, log: Logger): void {
   if (typeof sdk.validateToolInput !== 'function') throw new Error('answerInvalidInputs: the MCP SDK no longer has McpServer.validateToolInput');
   sdk.validateToolInput = async (tool, args, name) => {
     if (!tool.inputSchema) return undefined;
-    const checked = await checkArguments(tool.inputSchema, args);
+    const checked = await checkArguments(tool.inputSchema, args, name);
     if ('data' in checked) return checked.data;
     log.info({ tool: name, code: 'invalid_input' }, 'tool call refused');
     // The SDK turns what its validation throws into an isError result with this text.

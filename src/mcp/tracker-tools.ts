@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { boardProjects } from '../trackers/board-projects.js';
 import { combineImports, importsSummary } from '../trackers/import-summary.js';
-import { FORMAT_CHOICES, parseTrackerBoards, trackerFormat } from '../trackers/parse-tracker.js';
+import { FORMAT_CHOICES, parseTrackerContent, trackerFormat } from '../trackers/parse-tracker.js';
 import { callSizeProblem, textString } from '../tasks/input-rules.js';
 import { projectField } from '../tasks/inputs.js';
 import type { ToolContext } from './task-tools.js';
@@ -45,7 +45,7 @@ export function registerTrackerTools(server: McpServer, ctx: ToolContext): void 
         'import_tracker',
         p,
         async () => {
-          const boards = parseTrackerBoards(args.content, args.format && trackerFormat(args.format));
+          const boards = parseTrackerContent(args.content, args.format && trackerFormat(args.format));
           const targets = boardProjects(p, boards);
           if (access) for (const t of targets) checkProject(access, t.project, 'import_tracker');
           const results = await ctx.board.importBoards(targets, { actor: ctx.defaultAgent(), dryRun: args.dry_run });

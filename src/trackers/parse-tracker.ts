@@ -7,6 +7,7 @@ import { parseTaskStatusMd } from './parse-task-status-md.js';
 import { parseTaskmasterJson } from './parse-taskmaster-json.js';
 import { parseTasksMd } from './parse-tasks-md.js';
 import { parseTodoMd } from './parse-todo-md.js';
+import { DomainError } from '../tasks/errors.js';
 import type { ParsedTracker, TrackerFormat } from './types.js';
 
 /** Each format's parser; a Taskmaster file gives one board per tag, the others one board. */
@@ -43,6 +44,28 @@ export function parseTrackerBoards(text: string, format?: TrackerFormat): Parsed
   const detected = format ? { format } : detectTracker(text);
   const parsed = PARSERS[detected.format](text, detected.blocks);
   return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** What an import reads, for a message about a file it could not read. */
+const READABLE = 'task-breakdown.json, Taskmaster tasks.json, Beads issues.jsonl, tasks.md, TASK-STATUS.md, TODO.md, a Backlog.md backlog/ folder';
+
+/**
+ * When no board of a parsed tracker holds a task: what it was read as, the first reason a line was
+ * skipped, and what an import reads. `formatOption` is how the caller names the format choice.
+ */
+export function noTasksFound(boards: ParsedTracker[], formatOption: string): string | undefined {
+  if (boards.some((b) => b.tasks.length > 0)) return undefined;
+  const why = boards.flatMap((b) => b.skipped).map((s) => s.reason)[0];
+  const read = boards.map((b) => b.format).filter((f, i, all) => all.indexOf(f) === i).join(', ');
+  return `no tasks found (read as ${read}${why ? `: ${why}` : ''}); an import reads ${READABLE} — give ${formatOption} ${FORMAT_CHOICES.join('|')} if it is one of them`;
+}
+
+/** import_tracker's content parsed into its boards; refused (invalid_input) when nothing in it reads as a task. */
+export function parseTrackerContent(content: string, format?: TrackerFormat): ParsedTracker[] {
+  const boards = parseTrackerBoards(content, format);
+  const none = noTasksFound(boards, 'format');
+  if (none) throw new DomainError('invalid_input', `content: ${none}`);
+  return boards;
 }
 
 /** Parses a one-board tracker file (every format but a Taskmaster file with several tags, whose first tag it gives). */
