@@ -343,6 +343,9 @@ describe.each(engines)('every input checked at the edge, fuzzed, on %s', (engine
     await expect(mcp.client.getPrompt({ name: 'orchestrator', arguments: { project: '\u0000' } })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/invalid_input: project: holds a NUL/) });
     await expect(mcp.client.readResource({ uri: 'tasklane://%00/breakdown.md' })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/invalid_input: project: holds a NUL/) });
     await expect(mcp.client.readResource({ uri: `tasklane://${project}/tasks/%ED%A0%80` })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/invalid_input: task_id: .*not valid percent-encoded UTF-8/) });
+    await expect(mcp.client.getPrompt({ name: 'architect', arguments: { goall: 'a typo' } })).rejects.toMatchObject({
+      code: -32602, message: expect.stringMatching(/invalid_input: goall: the prompt architect takes no such argument; did you mean goal\? \(its arguments: project, goal\)/),
+    });
     await expect(mcp.client.readResource({ uri: `tasklane://${project}/tasks/NOPE` })).rejects.toMatchObject({ code: -32002, message: expect.stringMatching(/not_found: no task "NOPE"/) });
   });
 

@@ -13,20 +13,20 @@ type SdkInternals = {
   _registeredPrompts?: Record<string, Registered>;
 };
 
-/** An argument the tool does not take (a typo, or another tool's): refused rather than dropped unseen. */
-function unknownArgument(schema: z.ZodType, args: unknown, tool: string): string | undefined {
+/** An argument a tool or prompt (`owner`) does not take (a typo, or another one's): refused rather than dropped unseen. */
+function unknownArgument(schema: z.ZodType, args: unknown, owner: string): string | undefined {
   const shape = (schema as { shape?: Record<string, unknown> }).shape;
   if (!shape || args === null || typeof args !== 'object' || Array.isArray(args)) return undefined;
   const names = Object.keys(shape);
   const unknown = Object.keys(args).find((key) => !Object.hasOwn(shape, key));
   if (unknown === undefined) return undefined;
   const meant = closest(unknown, names);
-  return `${fieldPath([unknown])}: ${tool} takes no such argument${meant ? `; did you mean ${meant}?` : ''} (its arguments: ${names.join(', ')})`;
+  return `${fieldPath([unknown])}: ${owner} takes no such argument${meant ? `; did you mean ${meant}?` : ''} (its arguments: ${names.join(', ')})`;
 }
 
 /** The text every refused input gets: `invalid_input: <field>: <problem>` for each problem (the first few). */
-async function checkArguments(schema: z.ZodType, args: unknown, tool?: string): Promise<{ data: unknown } | { message: string }> {
-  const unknown = tool === undefined ? undefined : unknownArgument(schema, args, tool);
+async function checkArguments(schema: z.ZodType, args: unknown, owner: string): Promise<{ data: unknown } | { message: string }> {
+  const unknown = unknownArgument(schema, args, owner);
   if (unknown) return { message: `invalid_input: ${unknown}` };
   const parsed = await schema.safeParseAsync(args ?? {});
   if (!parsed.success) return { message: `invalid_input: ${describeIssues(parsed.error.issues)}` };
@@ -58,7 +58,7 @@ export function answerInvalidInputs(server: McpServer, log: Logger): void {
   wrapRequestHandler<{ name: string; arguments?: unknown }, unknown>(server, 'prompts/get', (getPrompt) => async (request, extra) => {
     const schema = sdk._registeredPrompts?.[request.params.name]?.argsSchema;
     if (schema) {
-      const checked = await checkArguments(schema, request.params.arguments);
+      const checked = await checkArguments(schema, request.params.arguments, `the prompt ${request.params.name}`);
       if ('message' in checked) throw rpcError(ErrorCode.InvalidParams, checked.message);
     }
     return getPrompt(request, extra);
