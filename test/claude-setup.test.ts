@@ -155,6 +155,9 @@ describe('tasklane init', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/unknown option --forse; did you mean --force\?/);
     expect(init('a', 'b').err).toMatch(/unexpected argument "b"/);
+    write('notes.txt', 'a file');
+    expect(init('notes.txt')).toMatchObject({ code: 1, err: `tasklane: ${path.join(project, 'notes.txt')}: is a file, not a folder; give the project folder (default: this one)\n` });
+    expect(init('missing')).toMatchObject({ code: 1, err: `tasklane: ${path.join(project, 'missing')}: no such folder; give the project folder (default: this one)\n` });
   });
 
   it('--desktop merges the server into Claude Desktop\'s config, keeping a copy of the old one', () => {

@@ -38,7 +38,8 @@ export async function run(cmd: ParsedCommand): Promise<number> {
     return 0;
   }
   const root = path.resolve(cmd.positionals[0] ?? '.');
-  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`${root}: no such folder; give the project folder (default: this one)`);
+  const found = fs.statSync(root, { throwIfNoEntry: false });
+  if (!found?.isDirectory()) throw new ConfigError(`${root}: ${found ? 'is a file, not a folder' : 'no such folder'}; give the project folder (default: this one)`);
   const changes = planProjectInit(root, entry, force);
   process.stdout.write(`tasklane init: Claude Code in ${root}\n  tasklane starts as ${describe(entry)}\n`);
   if (!dryRun) applyChanges(changes);
