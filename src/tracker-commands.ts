@@ -18,13 +18,16 @@ export class UsageError extends Error {}
 /** What a tracker of each export format is usually called. */
 const USUAL_NAME: Record<ExportFormat, string> = { md: 'TASK-STATUS.md', json: 'task-breakdown.json', 'tasks-md': 'tasks.md', taskmaster: 'tasks.json' };
 
+const DISK_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG', 'EIO']);
+
 /** Runs a write to --out FILE; a file system's refusal names the file as given (not the side file written first) and why. */
 async function cannotWrite(file: string, write: () => Promise<void>): Promise<void> {
   try {
     await write();
   } catch (err) {
-    const { errno, code, syscall } = err as NodeJS.ErrnoException;
-    if (typeof errno !== 'number' || !syscall) throw err;
+    const { errno, code = '', syscall, path: where } = err as NodeJS.ErrnoException;
+    // The file system's errors name a path or the disk; a database connection's (ECONNRESET, EPIPE) pass on.
+    if (typeof errno !== 'number' || !syscall || (where === undefined && !DISK_ERRORS.has(code))) throw err;
     const why = code === 'ENOTDIR' || (code === 'EEXIST' && syscall === 'mkdir') ? 'a part of its path is a file, not a folder' : (util.getSystemErrorMap().get(errno)?.[1] ?? code);
     throw new UsageError(`--out ${file}: cannot write it: ${why}`);
   }
