@@ -74,6 +74,8 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
     for (const t of tools) {
       expect(t.description!.length).toBeGreaterThan(40);
       expect(t.outputSchema).toBeDefined();
+      // An argument a tool does not take is refused, and its schema says so.
+      expect(t.inputSchema.additionalProperties, t.name).toBe(false);
       // MCP's defaults (readOnlyHint false) are left out; a tool says what differs from them.
       const readOnly = ['read_task_breakdown', 'search_lessons'].includes(t.name);
       if (readOnly) expect(t.annotations).toEqual({ readOnlyHint: true });

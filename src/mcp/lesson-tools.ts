@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import type { LessonBook } from '../lessons/lesson-book.js';
 import { recordLessonInput, searchLessonsInput } from '../lessons/inputs.js';
 import type { Logger } from '../log.js';
@@ -21,7 +22,7 @@ export function registerLessonTools(server: McpServer, ctx: LessonToolContext): 
     'record_lesson',
     {
       description: 'Record a lesson learned so later agents find it (title defaults to its first line). scope:global shares it with all projects.',
-      inputSchema: recordLessonInput,
+      inputSchema: z.strictObject(recordLessonInput),
       outputSchema: recordLessonOut,
       annotations: { destructiveHint: false, idempotentHint: false },
     },
@@ -35,7 +36,7 @@ export function registerLessonTools(server: McpServer, ctx: LessonToolContext): 
     'search_lessons',
     {
       description: 'Find lessons by words and meaning, best first, in this project and global ones. mode: hybrid or lexical (and why).',
-      inputSchema: searchLessonsInput,
+      inputSchema: z.strictObject(searchLessonsInput),
       outputSchema: searchLessonsOut,
       annotations: { readOnlyHint: true },
     },

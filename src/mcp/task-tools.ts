@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import type { GitRef } from '../git/working-tree.js';
 import type { Logger } from '../log.js';
 import type { TaskBoard } from '../tasks/board.js';
@@ -33,7 +34,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       description:
         'Write the task breakdown: merge (default) upserts by id keeping progress; replace sets exactly this list. ' +
         'Rejected whole on repeated ids, unknown dependencies or cycles. priority 1 = most urgent.',
-      inputSchema: writeTaskListInput,
+      inputSchema: z.strictObject(writeTaskListInput),
       outputSchema: writeTaskListOut,
       annotations: { destructiveHint: true, idempotentHint: true },
     },
@@ -49,7 +50,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       description:
         'Atomically claim the most urgent ready task for agent, with a lease (claim:false peeks). ' +
         'No task: reason is all_done, waiting, blocked (with chains) or empty. wait_seconds (max 300): wait for one instead of polling.',
-      inputSchema: nextTaskInput,
+      inputSchema: z.strictObject(nextTaskInput),
       outputSchema: nextTaskOut,
       annotations: { destructiveHint: false, idempotentHint: false },
     },
@@ -65,7 +66,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       description:
         'Set a task status (pending, in_progress, review, completed, failed, blocked, cancelled; aliases like done accepted) ' +
         'with optional notes and result. Safe to repeat. Returns the tasks it made ready.',
-      inputSchema: markStatusInput,
+      inputSchema: z.strictObject(markStatusInput),
       outputSchema: markStatusOut,
       annotations: { destructiveHint: false, idempotentHint: true },
     },
@@ -83,7 +84,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       description:
         'Counts by status and progress, then one page of compact task rows (description cut short). ' +
         'Filter by status (or "ready") and phase; page with limit/offset; include_notes adds notes.',
-      inputSchema: breakdownInput,
+      inputSchema: z.strictObject(breakdownInput),
       outputSchema: breakdownOut,
       annotations: { readOnlyHint: true },
     },
@@ -99,7 +100,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       description:
         'Edit a task: title, description, details, priority, dependencies, tags, phase, module, estimates. ' +
         'Same checks as write_task_list; expected_version guards against lost updates.',
-      inputSchema: updateTaskInput,
+      inputSchema: z.strictObject(updateTaskInput),
       outputSchema: updateTaskOut,
       annotations: { destructiveHint: false, idempotentHint: true },
     },
@@ -113,7 +114,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     'heartbeat',
     {
       description: 'Extend the lease on a task you hold (only its holder may), optionally with a note. Call it well before lease_expires_at.',
-      inputSchema: heartbeatInput,
+      inputSchema: z.strictObject(heartbeatInput),
       outputSchema: heartbeatOut,
       annotations: { destructiveHint: false, idempotentHint: true },
     },

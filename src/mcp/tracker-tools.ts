@@ -33,7 +33,7 @@ export function registerTrackerTools(server: McpServer, ctx: ToolContext): void 
       description:
         "Import a tracker file's content (task-breakdown.json, tasks.md, TASK-STATUS.md, TODO.md, Taskmaster tasks.json: a project " +
         'per tag, Beads issues.jsonl, a Backlog.md task): merges by id, takes its statuses, lists skipped lines. Idempotent; dry_run previews.',
-      inputSchema: importTrackerInput,
+      inputSchema: z.strictObject(importTrackerInput),
       outputSchema: importTrackerOut,
       annotations: { destructiveHint: false, idempotentHint: true },
     },
