@@ -292,7 +292,11 @@ describe.each(engines)('task engine on %s', (engine) => {
 
   it('explains why nothing is ready: empty, blocked with chains, all done', async () => {
     const p = newProject();
-    expect((await ctx.board.nextTask(p, { agent: 'w' })).reason).toBe('empty');
+    // Nothing ever written to it: most often a mistyped name, which must not read as a board whose work is done.
+    expect(await ctx.board.nextTask(p, { agent: 'w' })).toMatchObject({ reason: 'empty', message: expect.stringMatching(new RegExp(`^there is no project "${p}": nothing was ever written to it`)) });
+    const settled = newProject();
+    await ctx.board.setProjectSettings(settled, { lease_seconds: 60 });
+    expect(await ctx.board.nextTask(settled, { agent: 'w' })).toMatchObject({ reason: 'empty', message: 'the board is empty; write tasks with write_task_list' });
     await ctx.board.writeTaskList(p, {
       tasks: [
         { id: 'T1', description: 'x', status: 'failed' },

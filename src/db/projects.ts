@@ -9,6 +9,11 @@ export async function ensureProject(db: Db, projectId: string): Promise<void> {
     .execute();
 }
 
+/** Whether anything was ever written to the project (a write, an import or its settings made its row). */
+export async function projectExists(db: Db, projectId: string): Promise<boolean> {
+  return (await db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst()) !== undefined;
+}
+
 export type ProjectSettings = { lease_seconds?: number; max_attempts?: number };
 
 export async function selectProjectSettings(db: Db, projectId: string): Promise<ProjectSettings> {
