@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
 import { selectTaskCounts } from './task-counts.js';
-import { anyOf } from './tasks.js';
+import { anyOf } from './bulk.js';
 
 // Read-only queries behind the web board. Every one is bounded by a limit or a grouping.
 

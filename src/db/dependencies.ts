@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './schema.js';
 import { insertRows } from './bulk.js';
-import { anyOf } from './tasks.js';
+import { anyOf } from './bulk.js';
 
 /** Select-list columns `dependencies` and `blocks` (text[], sorted) of the task row aliased `t`. */
 export function linkColumns(t: string): RawBuilder<unknown> {

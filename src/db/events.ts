@@ -2,7 +2,7 @@ import { type Insertable, sql } from 'kysely';
 import { actingCredential } from './acting-credential.js';
 import type { Db, TaskEventsTable } from './schema.js';
 import { insertRows } from './bulk.js';
-import { anyOf } from './tasks.js';
+import { anyOf } from './bulk.js';
 
 export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Record<string, unknown> | null };
 

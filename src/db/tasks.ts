@@ -3,8 +3,6 @@ import type { Db, TaskRow, TasksTable } from './schema.js';
 import { anyOf, insertRows } from './bulk.js';
 import { selectTaskCounts } from './task-counts.js';
 
-export { anyOf } from './bulk.js';
-
 export async function selectTask(db: Db, projectId: string, taskId: string, forUpdate = false): Promise<TaskRow | undefined> {
   let query = db.selectFrom('tasks').selectAll().where('project_id', '=', projectId).where('id', '=', taskId);
   if (forUpdate) query = query.forUpdate();

@@ -36,7 +36,11 @@ const PRIORITY_WORDS = new Map(Object.entries({ critical: 1, urgent: 1, highest:
 export const DEFAULT_PRIORITY = 3;
 
 /** 1 is most urgent; words critical/high/medium/low map to 1/2/3/4. */
+/** A priority given as the integer it stands for (1–1000), the common case: read as it is. */
+export const isPriorityNumber = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 1000;
+
 export function parsePriority(value: number | string, field = 'priority'): number {
+  if (isPriorityNumber(value)) return value;
   const text = String(value).trim().toLowerCase();
   const word = PRIORITY_WORDS.get(text) ?? PRIORITY_WORDS.get(text.replace(/^p(?=\d)/, ''));
   if (word !== undefined) return word;

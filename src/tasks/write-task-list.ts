@@ -10,7 +10,7 @@ import { LIMITS } from './input-rules.js';
 import { findNewCycle, showCycle } from './cycle-check.js';
 import { findCycle } from './graph.js';
 import type { TaskInput, WriteTaskListInput } from './inputs.js';
-import { DEFAULT_PRIORITY, parsePriority, parseStatus, parseTime, statusOf } from './status.js';
+import { DEFAULT_PRIORITY, isPriorityNumber, parsePriority, parseStatus, parseTime, statusOf } from './status.js';
 
 export type WriteTaskListResult = {
   project: string;
@@ -73,9 +73,7 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   // The common values are read first, so that the field's name is spelled out only for an error.
   const priority = input.priority;
   if (priority !== undefined) {
-    fields.priority = Number.isInteger(priority) && (priority as number) >= 1 && (priority as number) <= 1000
-      ? priority
-      : attempt(() => parsePriority(priority, at('priority')), DEFAULT_PRIORITY);
+    fields.priority = isPriorityNumber(priority) ? priority : attempt(() => parsePriority(priority, at('priority')), DEFAULT_PRIORITY);
   }
   const status = input.status ? (statusOf(input.status) ?? attempt(() => parseStatus(input.status!, at('status')), 'pending')) : 'pending';
   const time = (field: 'started_at' | 'completed_at') =>
