@@ -211,7 +211,7 @@ describe('the local board host', () => {
 
   it('lets a command wait, saying so, while another command holds the folder without a host', async () => {
     const held = lockFolder(folder, 'tasklane import');
-    const child = spawn(process.execPath, [CLI, 'status'], { env: { ...process.env, TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'host-test' }, cwd: root });
+    const child = spawn(process.execPath, [CLI, 'project'], { env: { ...process.env, TASKLANE_DATABASE_URL: folder, TASKLANE_PROJECT: 'host-test' }, cwd: root });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -224,7 +224,7 @@ describe('the local board host', () => {
       held.release();
     }
     expect(await exited).toBe(0);
-    expect(stdout).toMatch(/^host-test: 0 tasks/);
+    expect(stdout).toMatch(/^host-test: \{/);
     expect(hostPids(folder)).toEqual([]);
   });
 

@@ -87,6 +87,21 @@ describe.each(engines)('tasklane status, project and lessons on %s', (engine) =>
     }
   });
 
+  it('status and export refuse a project nothing was written to, suggesting the one meant; the file is left alone', () => {
+    const typo = `${project.slice(0, -1)}${project.endsWith('x') ? 'y' : 'x'}`;
+    const tracker = path.join(root, 'TASK-STATUS.md');
+    fs.writeFileSync(tracker, 'kept as it is\n');
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args, '--project', typo], { cwd: root, env: { ...process.env, TASKLANE_DATABASE_URL: url, TASKLANE_LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+    for (const args of [['status'], ['export'], ['export', '--out', tracker]]) {
+      const r = run(...args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^tasklane: there is no project "${typo}" on this board: nothing was ever written to it; did you mean "${project}"\\? \\(--project picks one of the \\d+ on this board\\)\n$`));
+    }
+    expect(fs.readFileSync(tracker, 'utf8')).toBe('kept as it is\n');
+  });
+
   it('export --out names the file as given and why it cannot be written, leaving nothing behind', () => {
     const out = fs.mkdtempSync(path.join(root, 'out-'));
     fs.writeFileSync(path.join(out, 'a-file'), 'not a folder');

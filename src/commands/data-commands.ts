@@ -7,6 +7,7 @@ import { lessonsCommand } from '../lessons-commands.js';
 import { exportCommand, importCommand } from '../tracker-commands.js';
 import { type CommandIo, type ParsedCommand, str } from './command-io.js';
 import { commandProject } from './command-project.js';
+import { requireProject } from './missing-project.js';
 
 /** The client of a command: its folder (relative paths, its git repository) and its TASKLANE_PROJECT. */
 export type CommandClient = { cwd: string; project: string | undefined };
@@ -28,6 +29,7 @@ export async function executeDataCommand(app: App, cmd: ParsedCommand, client: C
   };
   switch (cmd.name) {
     case 'status': {
+      await requireProject(app.board, project);
       const r = await app.board.readTaskBreakdown(project, { limit: 1 });
       io.out(
         `${project}: ${r.total_tasks} tasks, ${r.progress_percent}% done — ready ${r.ready_count}, pending ${r.pending_count}, ` +
@@ -45,6 +47,7 @@ export async function executeDataCommand(app: App, cmd: ParsedCommand, client: C
       io.out(await importCommand(app, project, cmd.positionals[0], trackerOptions, io.progress));
       return 0;
     case 'export':
+      await requireProject(app.board, project);
       io.out(await exportCommand(app, project, trackerOptions, io));
       return 0;
     case 'lessons':

@@ -14,6 +14,17 @@ export async function projectExists(db: Db, projectId: string): Promise<boolean>
   return (await db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst()) !== undefined;
 }
 
+/** The first `limit` project ids by name, and how many projects there are. */
+export async function selectProjectIds(db: Db, limit: number): Promise<{ ids: string[]; total: number }> {
+  const rows = await db
+    .selectFrom('projects')
+    .select(['id', sql<number>`count(*) over ()::int`.as('total')])
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
+}
+
 export type ProjectSettings = { lease_seconds?: number; max_attempts?: number };
 
 export async function selectProjectSettings(db: Db, projectId: string): Promise<ProjectSettings> {

@@ -14,7 +14,7 @@ import { readTaskBreakdown } from './breakdown.js';
 import { ChangeFeed, type TaskChange } from './change-feed.js';
 import { dependencyView } from './dependency-view.js';
 import { analyzeTaskTables, tidyTables } from '../db/maintenance.js';
-import { mergeProjectSettings, type ProjectSettings } from '../db/projects.js';
+import { mergeProjectSettings, projectExists, type ProjectSettings, selectProjectIds } from '../db/projects.js';
 import { RecentCounts } from './recent-counts.js';
 import { cancelTask, retryTask } from './human-actions.js';
 import { heartbeat, leaseSecondsFor, reapExpiredLeases } from './leases.js';
@@ -195,6 +195,16 @@ export class TaskBoard {
   pruneEvents(): Promise<number> {
     const days = this.options.eventRetentionDays;
     return days === undefined ? Promise.resolve(0) : inTransaction(this.db, (trx) => deleteOldEvents(trx, days, PRUNE_BATCH));
+  }
+
+  /** Whether anything was ever written to the project (a write, an import or its settings). */
+  projectExists(project: string) {
+    return projectExists(this.db, project);
+  }
+
+  /** The first `limit` project ids by name, and how many there are. */
+  projectIds(limit: number) {
+    return selectProjectIds(this.db, limit);
   }
 
   setProjectSettings(project: string, settings: ProjectSettings) {
