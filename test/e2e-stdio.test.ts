@@ -125,6 +125,13 @@ describe.each(engines)('tasklane over stdio on %s', (engine) => {
     expect(r.structuredContent).toMatchObject({ project: 'e2e-default' });
   });
 
+  it('says so when a project was never written to, in its text and its structured content', async () => {
+    const r = await session.call('read_task_breakdown', { project: 'e2e-defualt' });
+    expect(r.isError).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ total_tasks: 0, message: expect.stringMatching(/^there is no project "e2e-defualt": nothing was ever written to it/) });
+    expect((r.content as Array<{ text: string }>)[0].text).toMatch(/\nthere is no project "e2e-defualt"/);
+  });
+
   it('answers bad input with an isError result that names the field, without internals, and changes nothing', async () => {
     const project = newProject('bad');
     await session.call('write_task_list', { project, tasks: [{ id: 'T1', description: 'x' }] });

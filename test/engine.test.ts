@@ -297,6 +297,9 @@ describe.each(engines)('task engine on %s', (engine) => {
     const settled = newProject();
     await ctx.board.setProjectSettings(settled, { lease_seconds: 60 });
     expect(await ctx.board.nextTask(settled, { agent: 'w' })).toMatchObject({ reason: 'empty', message: 'the board is empty; write tasks with write_task_list' });
+    // read_task_breakdown says the same of a project nothing was written to, and nothing of an empty one that exists.
+    expect(await ctx.board.readTaskBreakdown(p)).toMatchObject({ total_tasks: 0, message: expect.stringMatching(new RegExp(`^there is no project "${p}": nothing was ever written to it`)) });
+    expect(await ctx.board.readTaskBreakdown(settled)).not.toHaveProperty('message');
     await ctx.board.writeTaskList(p, {
       tasks: [
         { id: 'T1', description: 'x', status: 'failed' },

@@ -75,6 +75,7 @@ export const breakdownOut = {
   offset: count,
   next_offset: count.optional(),
   tasks: z.array(taskOut),
+  message: z.string().optional(),
 };
 
 export const updateTaskOut = {

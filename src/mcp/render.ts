@@ -68,7 +68,7 @@ export function renderBreakdown(r: BreakdownResult): string {
     `in_progress ${r.in_progress_count}, review ${r.review_count}, completed ${r.completed_count}, failed ${r.failed_count}, ` +
     `blocked ${r.blocked_count}, cancelled ${r.cancelled_count}`;
   const more = r.next_offset !== undefined ? [`more: offset ${r.next_offset}`] : [];
-  return [head, ...r.tasks.map(taskLine), ...more].join('\n');
+  return [head, ...r.tasks.map(taskLine), ...more, ...(r.message ? [r.message] : [])].join('\n');
 }
 
 export function renderRecordedLesson(r: RecordedLesson): string {

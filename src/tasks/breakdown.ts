@@ -1,9 +1,11 @@
 import { selectLinks } from '../db/dependencies.js';
 import { selectNotes } from '../db/events.js';
 import type { Db } from '../db/schema.js';
+import { projectExists } from '../db/projects.js';
 import { countByStatus, selectTaskPage } from '../db/tasks.js';
 import { progressPercent, toCounts } from './counts.js';
 import type { BreakdownInput } from './inputs.js';
+import { noProjectMessage } from './missing-project.js';
 import { parseStatus } from './status.js';
 import { compactTaskView, type TaskView } from './task-view.js';
 
@@ -26,6 +28,8 @@ export type BreakdownResult = {
   offset: number;
   next_offset?: number;
   tasks: TaskView[];
+  /** Set when nothing was ever written to the project (a mistyped name reads as an empty board otherwise). */
+  message?: string;
 };
 
 export async function readTaskBreakdown(db: Db, projectId: string, input: Omit<BreakdownInput, 'project'>): Promise<BreakdownResult> {
@@ -58,5 +62,6 @@ export async function readTaskBreakdown(db: Db, projectId: string, input: Omit<B
     offset,
     ...(rows.length > limit ? { next_offset: offset + limit } : {}),
     tasks,
+    ...(counts.total === 0 && !(await projectExists(db, projectId)) ? { message: noProjectMessage(projectId) } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { Database, Db } from '../db/schema.js';
 import { inTransaction, retrying } from '../db/transaction.js';
 import { type AttachedLesson, lessonsForTask } from '../lessons/lessons-for-task.js';
 import { projectExists } from '../db/projects.js';
+import { noProjectMessage } from './missing-project.js';
 import { countByStatus, selectHolders } from '../db/tasks.js';
 import { type Counts, toCounts } from './counts.js';
 import type { RecentCounts } from './recent-counts.js';
@@ -71,10 +72,7 @@ async function whyNothingIsReady(db: Db, projectId: string, counts: Counts, filt
   if (counts.total === 0) {
     if (await projectExists(db, projectId)) return { reason: 'empty' as const, message: 'the board is empty; write tasks with write_task_list' };
     // Most often a mistyped name: an agent must not take it for a board whose work is done.
-    return {
-      reason: 'empty' as const,
-      message: `there is no project "${projectId}": nothing was ever written to it. Check the name (the project argument, TASKLANE_PROJECT or the git repository's name), or start it with write_task_list`,
-    };
+    return { reason: 'empty' as const, message: noProjectMessage(projectId) };
   }
   const holders: Holder[] = (await selectHolders(db, projectId, 10)).map((h) => ({
     id: h.id,
