@@ -283,6 +283,9 @@ describe.each(engines)('every input checked at the edge, fuzzed, on %s', (engine
     ['update_task', { task_id: 'T3', priority: 'constructor' }, /^invalid_input: priority: "constructor" is not a priority/],
     ['write_task_list', { tasks: [{ id: 'P1', description: 'd', priority: '__proto__' }] }, /^invalid_input: [^]*priority: "__proto__" is not a priority/],
     ['write_task_list', { tasks: [{ id: 'M1', description: 'd', meta: nested(5000, 'array') }] }, /^invalid_input: tasks\[0\]\.meta: is nested deeper than 20 levels/],
+    // An extra field named like a property every object inherits is checked as any other (it was taken for a declared field).
+    ['write_task_list', { tasks: [{ id: 'M2', description: 'd', constructor: nested(5000, 'array') }] }, /^invalid_input: tasks\[0\]\.constructor: is nested deeper than 20 levels/],
+    ['write_task_list', { tasks: [{ id: 'M3', description: 'd', toString: 'x'.repeat(100_001) }] }, /^invalid_input: tasks\[0\]: the extra fields \(kept as metadata\) are 100016 characters as JSON; the limit is 100000/],
     ['mark_task_status', { task_id: ' ', status: 'done' }, /^invalid_input: task_id: is only whitespace/],
     ['mark_task_status', { task_id: ' T3', status: 'done' }, /^invalid_input: task_id: begins or ends with whitespace/],
     ['write_task_list', { tasks: [{ id: '\u001b[31mT9', description: 'd' }] }, /^invalid_input: tasks\[0\]\.id: holds U\+001B at index 0/],

@@ -87,24 +87,6 @@ function unnested(columns: string[], rows: object[]): { from: RawBuilder<unknown
   };
 }
 
-/** Rows in statements of at most bulkStatement.rows rows and about bulkStatement.chars characters. */
-function chunks<T extends object>(items: T[]): T[][] {
-  const out: T[][] = [];
-  let start = 0;
-  let chars = 0;
-  for (let i = 0; i < items.length; i++) {
-    const size = approximateChars(items[i]);
-    if (i > start && (i - start >= bulkStatement.rows || chars + size > bulkStatement.chars)) {
-      out.push(items.slice(start, i));
-      start = i;
-      chars = 0;
-    }
-    chars += size;
-  }
-  if (start < items.length) out.push(items.slice(start));
-  return out;
-}
-
 /** About how many characters a row's values take in its statement's literals. */
 function approximateChars(row: object): number {
   let n = 0;
@@ -113,27 +95,6 @@ function approximateChars(row: object): number {
     n += typeof value === 'string' ? value.length : Array.isArray(value) ? 16 * value.length : 16;
   }
   return n;
-}
-
-/** Rows grouped by the columns they give (undefined counts as not given). */
-function byColumns<T extends object>(rows: T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  let last: { names: string[]; group: T[] } | undefined;
-  for (const r of rows) {
-    const names: string[] = [];
-    for (const k in r) if (r[k] !== undefined) names.push(k);
-    // Rows of one write mostly give the same columns: compare with the row before, not by key.
-    if (last && names.length === last.names.length && names.every((n, i) => n === last!.names[i])) {
-      last.group.push(r);
-      continue;
-    }
-    const key = names.join(',');
-    const group = groups.get(key) ?? [];
-    if (!groups.has(key)) groups.set(key, group);
-    group.push(r);
-    last = { names, group };
-  }
-  return groups;
 }
 
 /**
@@ -160,20 +121,66 @@ async function overlapped<R>(db: Db, statements: Iterable<RawBuilder<R>>): Promi
   return results;
 }
 
+/** Whether a row gives exactly these columns, in this order (undefined counts as not given). */
+function givesColumns(row: object, columns: readonly string[]): boolean {
+  let i = 0;
+  for (const k in row) {
+    if ((row as Record<string, unknown>)[k] === undefined) continue;
+    if (columns[i++] !== k) return false;
+  }
+  return i === columns.length;
+}
+
+function givenColumns(row: object): string[] {
+  const names: string[] = [];
+  for (const k in row) if ((row as Record<string, unknown>)[k] !== undefined) names.push(k);
+  return names;
+}
+
+type Part<T> = { columns: string[]; part: T[] };
+
 /**
- * Inserts rows as one text[] parameter per column per bulkStatement.rows rows (unnest): a constant number of
- * statements on either engine. Rows are grouped by the columns they give, so that a column a row
- * leaves out takes its default. jsonb columns may be given as JSON text. No ON CONFLICT (it costs a
- * fifth more): edges are inserted only after reading that they are not there, under the project's graph lock.
+ * Rows, read one by one as statements need them, grouped by the columns they give (a column a row
+ * leaves out takes its default), each group in statements of at most bulkStatement.rows rows and about
+ * bulkStatement.chars characters.
  */
-export async function insertRows(db: Db, table: BulkTable, rows: object[]): Promise<void> {
+function* statementParts<T extends object>(rows: Iterable<T>): Generator<Part<T>> {
+  const groups = new Map<string, Part<T> & { chars: number }>();
+  let last: (Part<T> & { chars: number }) | undefined;
+  for (const row of rows) {
+    // Rows of one write mostly give the same columns: compare with the row before, not by key.
+    let group = last && givesColumns(row, last.columns) ? last : undefined;
+    if (!group) {
+      const columns = givenColumns(row);
+      const key = columns.join(',');
+      group = groups.get(key);
+      if (!group) groups.set(key, (group = { columns, part: [], chars: 0 }));
+    }
+    last = group;
+    const size = approximateChars(row);
+    if (group.part.length && (group.part.length >= bulkStatement.rows || group.chars + size > bulkStatement.chars)) {
+      yield { columns: group.columns, part: group.part };
+      group.part = [];
+      group.chars = 0;
+    }
+    group.part.push(row);
+    group.chars += size;
+  }
+  for (const g of groups.values()) if (g.part.length) yield { columns: g.columns, part: g.part };
+}
+
+/**
+ * Inserts rows as one text[] parameter per column per statement (unnest): on either engine a number of
+ * statements that grows with the rows only by bulkStatement.rows at a time. Rows are taken from the
+ * iterable as the statements are built, each while the one before runs (overlapped), so that a caller
+ * may pass them unbuilt (a generator). jsonb columns may be given as JSON text. No ON CONFLICT (it costs
+ * a fifth more): edges are inserted only after reading that they are not there, under the project's graph lock.
+ */
+export async function insertRows(db: Db, table: BulkTable, rows: Iterable<object>): Promise<void> {
   await overlapped(db, (function* () {
-    for (const [key, group] of byColumns(rows)) {
-      const columns = key.split(',');
-      for (const part of chunks(group)) {
-        const { from, typed } = unnested(columns, part);
-        yield sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(typed)} from ${from}`;
-      }
+    for (const { columns, part } of statementParts(rows)) {
+      const { from, typed } = unnested(columns, part);
+      yield sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(typed)} from ${from}`;
     }
   })());
 }
@@ -182,17 +189,14 @@ export async function insertRows(db: Db, table: BulkTable, rows: object[]): Prom
  * Sets the given columns of some tasks of a project, each row `{id, …columns}`, bulkStatement.rows a
  * statement (grouped by the columns they set); updated_at and version move as in any edit.
  */
-export async function updateTaskRows(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<void> {
+export async function updateTaskRows(db: Db, projectId: string, rows: Iterable<{ id: string } & Record<string, unknown>>): Promise<void> {
   await overlapped(db, (function* () {
-    for (const [key, group] of byColumns(rows)) {
-      const columns = key.split(',');
+    for (const { columns, part } of statementParts(rows)) {
       const set = columns.filter((c) => c !== 'id');
-      for (const part of chunks(group)) {
-        const { from, typed } = unnested(columns, part);
-        const assignments = set.map((c) => sql`${sql.ref(c)} = ${typed[columns.indexOf(c)]}`);
-        yield sql`update tasks t set ${sql.join([...assignments, sql`updated_at = now()`, sql`version = t.version + 1`])}
-          from ${from} where t.project_id = ${projectId} and t.id = u.id`;
-      }
+      const { from, typed } = unnested(columns, part);
+      const assignments = set.map((c) => sql`${sql.ref(c)} = ${typed[columns.indexOf(c)]}`);
+      yield sql`update tasks t set ${sql.join([...assignments, sql`updated_at = now()`, sql`version = t.version + 1`])}
+        from ${from} where t.project_id = ${projectId} and t.id = u.id`;
     }
   })());
 }
@@ -203,19 +207,16 @@ export async function updateTaskRows(db: Db, projectId: string, rows: Array<{ id
  * others are unchanged, and need not be read or written. bulkStatement.rows tasks a statement; dependencies are
  * compared in statements of their own, as pairs against the tasks' links in one join.
  */
-export async function selectChangedTaskIds(db: Db, projectId: string, rows: Array<{ id: string } & Record<string, unknown>>): Promise<string[]> {
+export async function selectChangedTaskIds(db: Db, projectId: string, rows: Iterable<{ id: string } & Record<string, unknown>>): Promise<string[]> {
   const found = await overlapped(db, (function* () {
-    for (const [key, group] of byColumns(rows)) {
-      const given = key.split(',');
+    for (const { columns: given, part } of statementParts(rows)) {
       const columns = given.filter((c) => c !== 'dependencies');
-      for (const part of chunks(group)) {
-        if (columns.length > 1) {
-          const { from, typed } = unnested(columns, part);
-          const tests = columns.flatMap((c, i) => (c === 'id' ? [] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`]));
-          yield sql<{ id: string }>`select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id where ${sql.join(tests, sql` or `)}`;
-        }
-        if (given.includes('dependencies')) yield changedLinks(projectId, part as Array<{ id: string; dependencies: string[] }>);
+      if (columns.length > 1) {
+        const { from, typed } = unnested(columns, part);
+        const tests = columns.flatMap((c, i) => (c === 'id' ? [] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`]));
+        yield sql<{ id: string }>`select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id where ${sql.join(tests, sql` or `)}`;
       }
+      if (given.includes('dependencies')) yield changedLinks(projectId, part as Array<{ id: string; dependencies: string[] }>);
     }
   })());
   return [...new Set(found.flat().map((r) => r.id))];

@@ -69,8 +69,11 @@ export async function selectLinks(db: Db, projectId: string, taskIds: string[]) 
   return { dependencies, blocks };
 }
 
-export async function insertEdges(db: Db, projectId: string, edges: Edge[]): Promise<void> {
-  await insertRows(db, 'task_dependencies', edges.map((e) => ({ project_id: projectId, ...e })));
+/** Edges may come unbuilt (a generator): they are read as the statements are built (insertRows). */
+export async function insertEdges(db: Db, projectId: string, edges: Iterable<Edge>): Promise<void> {
+  await insertRows(db, 'task_dependencies', (function* () {
+    for (const e of edges) yield { project_id: projectId, task_id: e.task_id, depends_on: e.depends_on };
+  })());
 }
 
 /** Deletes some edges of a project in one statement. */

@@ -8,7 +8,9 @@ export type NewEvent = Omit<Insertable<TaskEventsTable>, 'data'> & { data?: Reco
 
 export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
   const credential = actingCredential();
-  await insertRows(db, 'task_events', events.map((e) => ({ ...e, credential, data: e.data ?? null })));
+  await insertRows(db, 'task_events', (function* () {
+    for (const e of events) yield { ...e, credential, data: e.data ?? null };
+  })());
 }
 
 export type NoteRow = { task_id: string; at: Date; note: string; actor: string | null };

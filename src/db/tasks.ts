@@ -46,7 +46,8 @@ export async function selectTaskPage(db: Db, projectId: string, filter: TaskPage
   return query.orderBy('seq').limit(filter.limit).offset(filter.offset).execute();
 }
 
-export async function insertTasks(db: Db, rows: Insertable<TasksTable>[]): Promise<void> {
+/** Rows may come unbuilt (a generator): they are read as the statements are built (insertRows). */
+export async function insertTasks(db: Db, rows: Iterable<Insertable<TasksTable>>): Promise<void> {
   await insertRows(db, 'tasks', rows);
 }
 

@@ -51,10 +51,12 @@ export const taskInput = z
   .object(taskShape)
   .loose()
   .superRefine((task, ctx) => {
-    const extra: Record<string, unknown> = {};
+    // Run on every task of an import: a task with no extra fields allocates nothing here.
+    let extra: Record<string, unknown> | undefined;
     let storable = true;
-    for (const [key, value] of Object.entries(task)) {
-      if (key in taskShape) continue;
+    for (const key in task) {
+      if (!Object.hasOwn(task, key) || Object.hasOwn(taskShape, key)) continue;
+      const value = (task as Record<string, unknown>)[key];
       const rule = Object.hasOwn(TRACKER_FIELDS, key) ? TRACKER_FIELDS[key] : undefined;
       if (rule) {
         const problem = rule(value);
@@ -64,10 +66,11 @@ export const taskInput = z
       const keyProblem = stringProblem(key, LIMITS.label);
       if (keyProblem) ctx.addIssue({ code: 'custom', message: `this field's name ${keyProblem}`, path: [key] });
       if (reportJsonValue(ctx, value, [key])) storable = false;
+      extra ??= {};
       extra[key] = value;
     }
     // Measured only once the nesting is known to be shallow: JSON.stringify recurses.
-    const size = storable ? JSON.stringify(extra).length : 0;
+    const size = storable && extra ? JSON.stringify(extra).length : 0;
     if (size > LIMITS.metadataChars) {
       ctx.addIssue({ code: 'custom', message: `the extra fields (kept as metadata) are ${size} characters as JSON; the limit is ${LIMITS.metadataChars}` });
     }

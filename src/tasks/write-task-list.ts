@@ -29,10 +29,9 @@ export type WriteTaskListResult = {
  */
 export type WriteOptions = { progress?: 'keep' | 'take'; defaultMaxAttempts?: number };
 
-/** Status fields a tracker carries besides the documented ones; stored in their columns, not metadata. */
-const TRACKER_FIELDS = [['assignee', LIMITS.id], ['branch', LIMITS.label], ['commit_sha', LIMITS.commitSha]] as const;
 const PROGRESS_FIELDS = ['status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens'] as const;
 type ProgressField = (typeof PROGRESS_FIELDS)[number];
+const NO_PROGRESS_GIVEN: ProgressField[] = [];
 
 const KNOWN_FIELDS = new Set<string>([
   'id', 'title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'dependencies',
@@ -57,65 +56,89 @@ type Prepared = {
 const DESCRIPTIVE = ['title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'estimated_complexity', 'estimate_tokens', 'max_attempts'] as const;
 type DescriptiveField = (typeof DESCRIPTIVE)[number];
 
-/** Reads one input task; every problem found is pushed to problems with its path. */
+const NO_NOTES: Prepared['notes'] = [];
+const NO_METADATA: Record<string, unknown> = Object.freeze(Object.create(null));
+const fieldPath = (index: number, input: TaskInput, field: string) => `tasks[${index}] (${input.id}).${field}`;
+
+/** A value read by `read`, which throws a message for a value it refuses: that message goes to problems, and `fallback` stands in. */
+function readOr<T>(problems: string[], read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch (err) {
+    problems.push((err as Error).message);
+    return fallback;
+  }
+}
+
+function readTime(problems: string[], index: number, input: TaskInput, value: string | null | undefined, field: string): Date | null {
+  return value ? readOr(problems, () => parseTime(value, fieldPath(index, input, field)), null) : null;
+}
+
+function trackerField(problems: string[], index: number, input: TaskInput, key: 'assignee' | 'branch' | 'commit_sha', max: number): string | null {
+  const value = input[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' && value.length <= max) return value || null;
+  problems.push(`${fieldPath(index, input, key)}: expected a string of at most ${max} characters`);
+  return null;
+}
+
+/**
+ * Reads one input task; every problem found is pushed to problems with its path. It runs once per task of
+ * an import of 100,000, whose objects all live until the write ends: the common values allocate nothing
+ * beyond the task's own fields and progress (field names are spelled out, and closures made, only to
+ * parse a value or report a problem).
+ */
 function prepare(input: TaskInput, index: number, problems: string[], now: Date): Prepared {
-  const at = (field: string) => `tasks[${index}] (${input.id}).${field}`;
-  const attempt = <T>(fn: () => T, fallback: T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      problems.push((err as Error).message);
-      return fallback;
-    }
-  };
   const fields: Prepared['fields'] = {};
   for (const key of DESCRIPTIVE) if (input[key] !== undefined) fields[key] = input[key];
-  // The common values are read first, so that the field's name is spelled out only for an error.
   const priority = input.priority;
-  if (priority !== undefined) {
-    fields.priority = isPriorityNumber(priority) ? priority : attempt(() => parsePriority(priority, at('priority')), DEFAULT_PRIORITY);
+  if (priority !== undefined && !isPriorityNumber(priority)) {
+    fields.priority = readOr(problems, () => parsePriority(priority, fieldPath(index, input, 'priority')), DEFAULT_PRIORITY);
   }
-  const status = input.status ? (statusOf(input.status) ?? attempt(() => parseStatus(input.status!, at('status')), 'pending')) : 'pending';
-  const time = (field: 'started_at' | 'completed_at') =>
-    input[field] ? attempt(() => parseTime(input[field]!, at(field)), null) : null;
-  const notes = (input.notes ?? []).map((n, i) => {
-    const note = typeof n === 'string' ? { note: n } : n;
-    return {
-      at: note.timestamp ? attempt(() => parseTime(note.timestamp!, at(`notes[${i}].timestamp`)), now) : now,
-      note: note.note,
-      agent: note.agent ?? null,
-      timed: Boolean(note.timestamp),
-    };
-  });
-  const extra: Partial<Progress> = {};
-  for (const [key, max] of TRACKER_FIELDS) {
-    const value = input[key];
-    if (value === undefined || value === null) extra[key] = null;
-    else if (typeof value === 'string' && value.length <= max) extra[key] = value || null;
-    else problems.push(`${at(key)}: expected a string of at most ${max} characters`);
-  }
+  const given = input.status;
+  const status = given ? (statusOf(given) ?? readOr(problems, () => parseStatus(given, fieldPath(index, input, 'status')), 'pending')) : 'pending';
+  const notes = input.notes?.length
+    ? input.notes.map((n, i) => {
+        const note = typeof n === 'string' ? { note: n } : n;
+        return {
+          at: readTime(problems, index, input, note.timestamp, `notes[${i}].timestamp`) ?? now,
+          note: note.note,
+          agent: note.agent ?? null,
+          timed: Boolean(note.timestamp),
+        };
+      })
+    : NO_NOTES;
   const used = input.used_tokens;
-  if (used === undefined || used === null) extra.used_tokens = null;
-  else if (Number.isInteger(used) && (used as number) >= 0 && (used as number) <= 1_000_000_000) extra.used_tokens = used as number;
-  else problems.push(`${at('used_tokens')}: expected an integer from 0 to 1000000000`);
+  const usedOk = used === undefined || used === null || (Number.isInteger(used) && (used as number) >= 0 && (used as number) <= 1_000_000_000);
+  if (!usedOk) problems.push(`${fieldPath(index, input, 'used_tokens')}: expected an integer from 0 to 1000000000`);
   // Without a prototype, a key `__proto__` is a key like any other (assigned to a plain object, it would replace the prototype).
-  const metadata: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(input)) if (!KNOWN_FIELDS.has(key)) metadata[key] = input[key];
+  let metadata = NO_METADATA;
+  for (const key in input) {
+    if (!Object.hasOwn(input, key) || KNOWN_FIELDS.has(key)) continue;
+    if (metadata === NO_METADATA) metadata = Object.create(null) as Record<string, unknown>;
+    metadata[key] = input[key];
+  }
+  let givenProgress = NO_PROGRESS_GIVEN;
+  for (const key of PROGRESS_FIELDS) if (input[key] !== undefined) givenProgress = givenProgress === NO_PROGRESS_GIVEN ? [key] : [...givenProgress, key];
   return {
     input,
     index,
     fields,
     progress: {
       status,
-      started_at: time('started_at'),
-      completed_at: time('completed_at'),
+      started_at: readTime(problems, index, input, input.started_at, 'started_at'),
+      completed_at: readTime(problems, index, input, input.completed_at, 'completed_at'),
       result: input.result ?? null,
       attempts: input.attempts ?? (status === 'pending' ? 0 : status === 'cancelled' ? 0 : 1),
       status_updated_at: status === 'pending' ? null : now,
-      ...extra,
+      // Status fields a tracker carries besides the documented ones; stored in their columns, not metadata.
+      assignee: trackerField(problems, index, input, 'assignee', LIMITS.id),
+      branch: trackerField(problems, index, input, 'branch', LIMITS.label),
+      commit_sha: trackerField(problems, index, input, 'commit_sha', LIMITS.commitSha),
+      used_tokens: usedOk && used !== undefined ? (used as number | null) : null,
     },
     dependencies: input.dependencies && input.dependencies.length > 1 ? [...new Set(input.dependencies)] : (input.dependencies ?? []),
-    givenProgress: PROGRESS_FIELDS.filter((key) => input[key] !== undefined),
+    givenProgress,
     notes,
     metadata,
   };
@@ -148,6 +171,18 @@ function takenProgress(row: WrittenColumns, p: Prepared, now: Date): Updateable<
   return patch as Updateable<TasksTable>;
 }
 
+/** `items` mapped as they are read. */
+function* lazily<T, R>(items: readonly T[], map: (item: T) => R): Generator<R> {
+  for (const item of items) yield map(item);
+}
+
+/** How many of a task's dependencies are left not completed. */
+function countUnmet(dependencies: readonly string[], statusAfter: (id: string) => string | undefined): number {
+  let n = 0;
+  for (const d of dependencies) if (statusAfter(d) !== 'completed') n++;
+  return n;
+}
+
 const cycleProblem = (cycle: string[]) => `dependencies form a cycle: ${showCycle(cycle)}; remove one of these dependencies`;
 
 /** The error of a refused write: every problem found, the first 20 shown (the transaction rolls back). */
@@ -178,20 +213,24 @@ export async function writeTaskList(
     if (seen.has(t.id)) problems.push(`tasks[${i}].id: "${t.id}" repeats tasks[${seen.get(t.id)}]; ids must be unique`);
     else seen.set(t.id, i);
   });
-  const prepared = input.tasks.map((t, i) => prepare(t, i, problems, now));
-
   // Only the listed tasks are read, and of those on the board only the ones this write changes (found in
   // SQL): a write costs what it writes, whatever the board's size.
-  const listedIds = prepared.map((p) => p.input.id);
+  const listedIds = input.tasks.map((t) => t.id);
   // In a merge, a dependency may name a task of the board that the list leaves out.
   const outsideIds = new Set<string>();
-  if (mode === 'merge') for (const p of prepared) for (const d of p.input.dependencies ?? []) if (!seen.has(d)) outsideIds.add(d);
+  if (mode === 'merge') for (const t of input.tasks) for (const d of t.dependencies ?? []) if (!seen.has(d)) outsideIds.add(d);
   const outside = [...outsideIds];
-  const statusBefore = await selectStatuses(db, projectId, [...listedIds, ...outside]);
+  // The statuses are read while the tasks are prepared: for a long list the query is sent first (one turn
+  // of the event loop puts it on the wire), so that a server reads them while this process works through it.
+  const statusesRead = selectStatuses(db, projectId, [...listedIds, ...outside]);
+  statusesRead.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+  if (input.tasks.length >= 1000) await new Promise<void>((resolve) => setImmediate(resolve));
+  const prepared = input.tasks.map((t, i) => prepare(t, i, problems, now));
+  const statusBefore = await statusesRead;
   const keepsLinks = (p: Prepared) => mode === 'merge' && p.input.dependencies === undefined;
   const onBoard = prepared.filter((p) => statusBefore.has(p.input.id));
   // (A list already refused is not compared: its values may not even be of their columns' types.)
-  const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, onBoard.map((p) => {
+  const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, lazily(onBoard, (p) => {
     const row: { id: string } & Record<string, unknown> = { id: p.input.id, ...p.fields };
     if (takeProgress) for (const k of p.givenProgress) row[k] = p.progress[k];
     if (!keepsLinks(p)) row.dependencies = p.dependencies;
@@ -245,9 +284,10 @@ export async function writeTaskList(
     const taken = p && (!statusBefore.has(id) || (takeProgress && p.givenProgress.includes('status')));
     return taken ? p.progress.status : statusBefore.get(id);
   };
+  // Rows are built as the statements take them, each statement's while the one before runs (insertRows).
   await insertTasks(
     db,
-    fresh.map((p) => ({
+    lazily(fresh, (p) => ({
       project_id: projectId,
       id: p.input.id,
       description: p.input.description,
@@ -263,7 +303,7 @@ export async function writeTaskList(
       lease_expires_at: null,
       metadata: JSON.stringify(p.metadata),
       ...p.progress,
-      unmet_deps: graph.get(p.input.id)!.filter((d) => statusAfter(d) !== 'completed').length,
+      unmet_deps: countUnmet(graph.get(p.input.id)!, statusAfter),
     })),
   );
   for (const p of fresh) {
@@ -315,11 +355,9 @@ export async function writeTaskList(
   }
   await updateTaskRows(db, projectId, patches);
   await deleteEdges(db, projectId, edgesGone);
-  await insertEdges(
-    db,
-    projectId,
-    written.flatMap((p) => added(p.input.id).map((dep) => ({ task_id: p.input.id, depends_on: dep }))),
-  );
+  await insertEdges(db, projectId, (function* () {
+    for (const p of written) for (const dep of added(p.input.id)) yield { task_id: p.input.id, depends_on: dep };
+  })());
   if (!inListOnly) {
     // The edges are written: look for a cycle in the part of the board above the rewired tasks only.
     const found = await findNewCycle(db, projectId, rewired);
