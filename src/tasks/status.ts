@@ -3,6 +3,7 @@ import { invalid } from './errors.js';
 export const STATUSES = ['pending', 'in_progress', 'review', 'completed', 'failed', 'blocked', 'cancelled'] as const;
 export type Status = (typeof STATUSES)[number];
 
+const CANONICAL = new Set<string>(STATUSES);
 // Maps, not plain objects: a status such as `constructor` or `__proto__` must find nothing.
 const ALIASES = new Map<string, Status>(Object.entries({
   not_started: 'pending', todo: 'pending', to_do: 'pending', ready: 'pending', open: 'pending', new: 'pending',
@@ -20,6 +21,7 @@ const ALIASES = new Map<string, Status>(Object.entries({
 
 /** The canonical status a spelling means, or undefined (for callers that try several spellings). */
 export function statusOf(value: string): Status | undefined {
+  if (CANONICAL.has(value)) return value as Status; // the common case, read once per task of an import
   const key = value.trim().toLowerCase().replace(/[\s-]+/g, '_');
   if ((STATUSES as readonly string[]).includes(key)) return key as Status;
   return ALIASES.get(key);
