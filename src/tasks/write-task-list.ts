@@ -58,7 +58,8 @@ type DescriptiveField = (typeof DESCRIPTIVE)[number];
 
 const NO_NOTES: Prepared['notes'] = [];
 const NO_METADATA: Record<string, unknown> = Object.freeze(Object.create(null));
-const fieldPath = (index: number, input: TaskInput, field: string) => `tasks[${index}] (${input.id}).${field}`;
+/** A field of the input task at `index`, as a problem names it. */
+const inputField = (index: number, input: TaskInput, field: string) => `tasks[${index}] (${input.id}).${field}`;
 
 /** A value read by `read`, which throws a message for a value it refuses: that message goes to problems, and `fallback` stands in. */
 function readOr<T>(problems: string[], read: () => T, fallback: T): T {
@@ -71,14 +72,14 @@ function readOr<T>(problems: string[], read: () => T, fallback: T): T {
 }
 
 function readTime(problems: string[], index: number, input: TaskInput, value: string | null | undefined, field: string): Date | null {
-  return value ? readOr(problems, () => parseTime(value, fieldPath(index, input, field)), null) : null;
+  return value ? readOr(problems, () => parseTime(value, inputField(index, input, field)), null) : null;
 }
 
 function trackerField(problems: string[], index: number, input: TaskInput, key: 'assignee' | 'branch' | 'commit_sha', max: number): string | null {
   const value = input[key];
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' && value.length <= max) return value || null;
-  problems.push(`${fieldPath(index, input, key)}: expected a string of at most ${max} characters`);
+  problems.push(`${inputField(index, input, key)}: expected a string of at most ${max} characters`);
   return null;
 }
 
@@ -93,10 +94,10 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
   for (const key of DESCRIPTIVE) if (input[key] !== undefined) fields[key] = input[key];
   const priority = input.priority;
   if (priority !== undefined && !isPriorityNumber(priority)) {
-    fields.priority = readOr(problems, () => parsePriority(priority, fieldPath(index, input, 'priority')), DEFAULT_PRIORITY);
+    fields.priority = readOr(problems, () => parsePriority(priority, inputField(index, input, 'priority')), DEFAULT_PRIORITY);
   }
   const given = input.status;
-  const status = given ? (statusOf(given) ?? readOr(problems, () => parseStatus(given, fieldPath(index, input, 'status')), 'pending')) : 'pending';
+  const status = given ? (statusOf(given) ?? readOr(problems, () => parseStatus(given, inputField(index, input, 'status')), 'pending')) : 'pending';
   const notes = input.notes?.length
     ? input.notes.map((n, i) => {
         const note = typeof n === 'string' ? { note: n } : n;
@@ -110,7 +111,7 @@ function prepare(input: TaskInput, index: number, problems: string[], now: Date)
     : NO_NOTES;
   const used = input.used_tokens;
   const usedOk = used === undefined || used === null || (Number.isInteger(used) && (used as number) >= 0 && (used as number) <= 1_000_000_000);
-  if (!usedOk) problems.push(`${fieldPath(index, input, 'used_tokens')}: expected an integer from 0 to 1000000000`);
+  if (!usedOk) problems.push(`${inputField(index, input, 'used_tokens')}: expected an integer from 0 to 1000000000`);
   // Without a prototype, a key `__proto__` is a key like any other (assigned to a plain object, it would replace the prototype).
   let metadata = NO_METADATA;
   for (const key in input) {
