@@ -7,9 +7,12 @@ export type RoundResult = { cycles: number; seconds: number; latenciesMs: number
 
 /**
  * Runs `workers` loops of cycles until warmup + measure cycles were started. Latencies and the clock
- * count only the cycles after the warm-up.
+ * count only the cycles after the warm-up; `onMeasureStart` runs when the clock starts (to read CPU
+ * counters from there).
  */
-export async function runRound(cycle: Cycle, workers: number, warmup: number, measure: number): Promise<RoundResult> {
+export async function runRound(
+  cycle: Cycle, workers: number, warmup: number, measure: number, onMeasureStart?: () => void,
+): Promise<RoundResult> {
   const total = warmup + measure;
   let started = 0;
   let emptyClaims = 0;
@@ -19,7 +22,10 @@ export async function runRound(cycle: Cycle, workers: number, warmup: number, me
   const loop = async (worker: number) => {
     while (started < total) {
       const n = started++;
-      if (n === warmup && !clock) clock = process.hrtime.bigint();
+      if (n === warmup && !clock) {
+        onMeasureStart?.();
+        clock = process.hrtime.bigint();
+      }
       const t0 = process.hrtime.bigint();
       const outcome = await cycle(worker);
       if (outcome === 'all_done') return;

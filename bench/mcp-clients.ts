@@ -29,10 +29,33 @@ export function stdioClients(databaseUrl: string, project: string): McpClientFac
   };
 }
 
+/**
+ * fetch giving each POST a signal of its own, linked to the transport's until the response arrives. The
+ * SDK's transport passes one shared signal to every fetch, and undici leaves a listener on it per request
+ * until garbage collection: thousands of them, each new one checked against the rest, made the bench's
+ * clients slower as a cell ran (and printed MaxListenersExceededWarning).
+ */
+const fetchWithOwnSignal: typeof fetch = async (input, init) => {
+  const shared = init?.signal;
+  if (!shared || init?.method !== 'POST') return fetch(input, init);
+  const own = new AbortController();
+  const abort = () => own.abort(shared.reason);
+  if (shared.aborted) abort();
+  else shared.addEventListener('abort', abort, { once: true });
+  try {
+    return await fetch(input, { ...init, signal: own.signal });
+  } finally {
+    shared.removeEventListener('abort', abort);
+  }
+};
+
 /** Each agent connects to one running `tasklane serve --http` over streamable HTTP, with the token. */
 export function httpClients(url: string, token: string): McpClientFactory {
   return async (agent) => {
-    const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      fetch: fetchWithOwnSignal,
+    });
     const client = new Client({ name: agent, version: '1.0.0' });
     await client.connect(transport);
     return client;

@@ -21,14 +21,18 @@ export async function benchMcp(
   try {
     // The first agent loads: with memory:// each stdio process has its own database.
     await writeGraphOverMcp(team.clients[0], makeGraph(size, options.seed));
-    // Warm-up cycles run first, unmeasured: the servers' code is cold until then. The CPU figures include them.
-    const [server0, clients0] = [serverCpuMs?.(), process.cpuUsage()];
-    const r = await runRound(team.cycle, agents, options.warmup, options.mcpCycles);
+    // Warm-up cycles run first, unmeasured: the servers' code is cold until then. The CPU figures leave
+    // them out too (all but the few still in flight when the clock starts, at most one an agent).
+    let server0: number | undefined;
+    let clients0 = process.cpuUsage();
+    const r = await runRound(team.cycle, agents, options.warmup, options.mcpCycles, () => {
+      [server0, clients0] = [serverCpuMs?.(), process.cpuUsage()];
+    });
     // get_next_task alone, after the warm-up (the first calls of each agent are left out with it).
     const nextCalls = team.nextMs.slice(options.warmup);
     const clients = process.cpuUsage(clients0);
     const server1 = serverCpuMs?.();
-    const perCycle = (ms: number) => round(ms / (options.warmup + r.cycles), 2);
+    const perCycle = (ms: number) => round(ms / r.cycles, 2);
     const cpu = server0 !== undefined && server1 !== undefined
       ? { cpu_ms_per_cycle: { server: perCycle(server1 - server0), clients: perCycle((clients.user + clients.system) / 1000) } }
       : {};

@@ -18,9 +18,13 @@ import { elapsedMs, round, summarise } from './stats.js';
 const CYCLES = Number(process.argv[2] ?? 300);
 const ROUNDS = Number(process.argv[3] ?? 1);
 const BOARD = 1000;
-/** Cycles each path runs before the measured blocks, as bench/run.ts's cells do: a steady rate, not V8's and the WASM's tier-up. */
+/**
+ * Cycles each path runs before the measured blocks, on throwaway boards of the same size beside the
+ * measured one: 200 as bench/run.ts's cells; a few thousand give the steady rate of a long-lived server,
+ * after V8's and the WASM's tier-up.
+ */
 const WARMUP = Number(process.env.TASKLANE_BENCH_WARMUP ?? 200);
-if (WARMUP + CYCLES > BOARD) throw new Error(`${WARMUP} warm-up and ${CYCLES} measured cycles need more than the ${BOARD}-task board holds`);
+if (CYCLES > BOARD) throw new Error(`${CYCLES} measured cycles need more than the ${BOARD}-task board holds`);
 const STARTS = 10;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-proxy-bench-'));
 const folder = path.join(root, 'board');
@@ -51,19 +55,21 @@ const agent = (name: string, project: string, boardHost: boolean, database = fol
 const stopHost = () => spawnSync(process.execPath, [CLI, 'host', 'stop'], { env: baseEnv, encoding: 'utf8' });
 const call = (c: Client, name: string, args: Record<string, unknown>) => c.callTool({ name, arguments: args });
 
-async function writeBoard(c: Client) {
+/** Writes a board of BOARD tasks: the agent's default project, or `project` (a throwaway one). */
+async function writeBoard(c: Client, project?: string) {
   const tasks = Array.from({ length: BOARD }, (_, i) => ({ id: `T${i}`, description: `task ${i}` }));
-  await c.callTool({ name: 'write_task_list', arguments: { tasks } }, undefined, { timeout: 300_000 });
+  await c.callTool({ name: 'write_task_list', arguments: { tasks, ...(project && { project }) } }, undefined, { timeout: 300_000 });
 }
 
 /** One take-and-finish cycle, each call timed; false when the board had nothing left. */
-async function cycle(c: Client, name: string, calls?: number[]): Promise<boolean> {
+async function cycle(c: Client, name: string, calls?: number[], project?: string): Promise<boolean> {
+  const on = project ? { project } : {};
   let start = process.hrtime.bigint();
-  const next = (await call(c, 'get_next_task', { agent: name })).structuredContent as { task: { id: string } | null };
+  const next = (await call(c, 'get_next_task', { agent: name, ...on })).structuredContent as { task: { id: string } | null };
   calls?.push(elapsedMs(start));
   if (!next.task) return false;
   start = process.hrtime.bigint();
-  await call(c, 'mark_task_status', { task_id: next.task.id, status: 'completed', agent: name });
+  await call(c, 'mark_task_status', { task_id: next.task.id, status: 'completed', agent: name, ...on });
   calls?.push(elapsedMs(start));
   return true;
 }
@@ -73,7 +79,7 @@ const taskmaster = taskmasterMcpServer();
 const PATHS: Path[] = taskmaster ? ['host', 'direct', 'pipe', 'canned', 'taskmaster'] : ['host', 'direct', 'pipe', 'canned'];
 const BLOCK = Number(process.env.TASKLANE_BENCH_BLOCK ?? 10);
 /** An agent, and the processes that serve it (their CPU time is counted per cycle). */
-type SoloAgent = { cycle(calls?: number[]): Promise<boolean>; client: Client; pids: number[] };
+type SoloAgent = { cycle(calls?: number[]): Promise<boolean>; warmUp(cycles: number): Promise<void>; client: Client; pids: number[] };
 
 /**
  * One agent on each path at once, each on its own 1,000-task board: through the host, on its own folder
@@ -83,8 +89,17 @@ type SoloAgent = { cycle(calls?: number[]): Promise<boolean>; client: Client; pi
  */
 async function solos() {
   const own = path.join(root, 'own');
-  const tasklane = (client: Client, host?: number): SoloAgent => ({
-    client, cycle: (calls) => cycle(client, 'solo', calls), pids: [pids.get(client)!, ...(host ? [host] : [])],
+  const tasklane = (client: Client, host?: number, canned = false): SoloAgent => ({
+    client,
+    cycle: (calls) => cycle(client, 'solo', calls),
+    warmUp: async (cycles) => {
+      for (let round = 0; cycles > 0; round++) {
+        const project = canned ? undefined : `warm-up-${round}`;
+        if (project) await writeBoard(client, project);
+        for (let i = 0; i < BOARD && cycles > 0; i++, cycles--) await cycle(client, 'solo', undefined, project);
+      }
+    },
+    pids: [pids.get(client)!, ...(host ? [host] : [])],
   });
   const direct = await agent('solo', 'solo-direct', false, own);
   const viaHost = await agent('solo', 'solo-host', true);
@@ -94,13 +109,13 @@ async function solos() {
     host: tasklane(viaHost, host),
     pipe: tasklane(await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
       JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]), host),
-    canned: tasklane(await stdioClient('solo', process.execPath, [CANNED])),
+    canned: tasklane(await stdioClient('solo', process.execPath, [CANNED]), undefined, true),
     ...(taskmaster ? { taskmaster: await taskmasterAgent(fs.mkdtempSync(path.join(root, 'tm-')), BOARD, baseEnv) } : {}),
   } as Record<Path, SoloAgent>;
   const stats = Object.fromEntries(PATHS.map((p) => [p, { ms: 0, cpuMs: 0, cycles: 0, calls: [] as number[], pings: [] as number[] }])) as Record<Path, { ms: number; cpuMs: number; cycles: number; calls: number[]; pings: number[] }>;
   for (const p of PATHS) {
     if (p !== 'taskmaster' && p !== 'canned') await writeBoard(agents[p].client);
-    for (let i = 0; i < WARMUP; i++) await agents[p].cycle();
+    await agents[p].warmUp(WARMUP);
   }
   for (let b = 0; b < CYCLES / BLOCK; b++) {
     for (const p of [...PATHS.slice(b % PATHS.length), ...PATHS.slice(0, b % PATHS.length)]) {

@@ -33,6 +33,8 @@ export type TaskmasterAgent = {
   pids: number[];
   /** next_task, set_task_status in-progress, set_task_status done; false when nothing was next. */
   cycle(calls?: number[]): Promise<boolean>;
+  /** Runs `cycles` on throwaway projects of `size` tasks beside the measured one (a new one as each runs out). */
+  warmUp(cycles: number): Promise<void>;
 };
 
 /**
@@ -46,8 +48,8 @@ export async function taskmasterAgent(root: string, size: number, env: Record<st
   const client = new Client({ name: 'agent', version: '1.0.0' });
   const transport = new StdioClientTransport({ command: process.execPath, args: [server.script], env: { ...env, HOME: root }, cwd: root, stderr: 'ignore' });
   await client.connect(transport, { timeout: 120_000 });
-  const call = async (name: string, args: Record<string, unknown>) => {
-    const r = (await client.callTool({ name, arguments: { ...args, projectRoot: root } })) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown>, projectRoot = root) => {
+    const r = (await client.callTool({ name, arguments: { ...args, projectRoot } })) as CallToolResult;
     const text = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
     if (r.isError) throw new Error(`taskmaster ${name}: ${text}`);
     return text;
@@ -58,16 +60,24 @@ export async function taskmasterAgent(root: string, size: number, env: Record<st
     calls?.push(Number(process.hrtime.bigint() - start) / 1e6);
     return result;
   };
+  const cycle = async (calls?: number[], projectRoot = root) => {
+    const next = JSON.parse(await timed(calls, () => call('next_task', {}, projectRoot))) as { data?: { nextTask?: { id: number } | null } };
+    const id = next.data?.nextTask?.id;
+    if (id === undefined) return false;
+    await timed(calls, () => call('set_task_status', { id: String(id), status: 'in-progress' }, projectRoot));
+    await timed(calls, () => call('set_task_status', { id: String(id), status: 'done' }, projectRoot));
+    return true;
+  };
   return {
     client,
     pids: transport.pid ? [transport.pid] : [],
-    cycle: async (calls) => {
-      const next = JSON.parse(await timed(calls, () => call('next_task', {}))) as { data?: { nextTask?: { id: number } | null } };
-      const id = next.data?.nextTask?.id;
-      if (id === undefined) return false;
-      await timed(calls, () => call('set_task_status', { id: String(id), status: 'in-progress' }));
-      await timed(calls, () => call('set_task_status', { id: String(id), status: 'done' }));
-      return true;
+    cycle: (calls) => cycle(calls),
+    warmUp: async (cycles) => {
+      for (let round = 0; cycles > 0; round++) {
+        const throwaway = path.join(root, `warm-up-${round}`);
+        writeProject(throwaway, size);
+        for (let i = 0; i < size && cycles > 0; i++, cycles--) await cycle(undefined, throwaway);
+      }
     },
   };
 }
