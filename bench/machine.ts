@@ -3,7 +3,7 @@ import pg from 'pg';
 
 export type Machine = {
   cpus: number; cpu_model: string; memory_gb: number; os: string; node: string;
-  postgres?: { version: string; synchronous_commit: string; fsync: string };
+  postgres?: { version: string; synchronous_commit: string; fsync: string; shared_buffers: string; autovacuum: string };
   pglite: string;
 };
 
@@ -25,6 +25,8 @@ export async function describeMachine(serverUrl: string | undefined, pgliteVersi
         version: await q('show server_version'),
         synchronous_commit: await q('show synchronous_commit'),
         fsync: await q('show fsync'),
+        shared_buffers: await q('show shared_buffers'),
+        autovacuum: await q('show autovacuum'),
       };
     } finally {
       await client.end();

@@ -1,4 +1,4 @@
-// npm run bench:scale [-- --sizes=1000,100000 --pglite=1000,10000,100000 --export --import-only --claim-rounds=N]
+// npm run bench:scale [-- --sizes=1000,100000 --pglite=1000,10000,100000 --export --import-only --claim-rounds=N --vacuum-rounds]
 // Issue 17's table: the cost of the agent calls on one project of 1k tasks beside one of 100k (and 1M),
 // on the local Postgres and on PGlite. Boards are generated in bulk SQL (a seeded random DAG: task i
 // depends on i % 4 earlier tasks); imports are timed through the engine's import path.
@@ -26,6 +26,13 @@ const EXPORT = process.argv.includes('--export');
 const IMPORT_ONLY = process.argv.includes('--import-only');
 /** Claim+complete of every size again, in this many alternating rounds (0: none). */
 const CLAIM_ROUNDS = Number(arg('claim-rounds', '0'));
+/**
+ * `--vacuum-rounds`: VACUUM the tasks before each claim round. Every claim leaves a dead entry at the head
+ * of the ready index, which later claims step over until a vacuum; the small boards are made anew each
+ * round while the big one serves every round, so without it the big board's rounds pay for the history
+ * of all the rounds before them (this machine's server runs with autovacuum off).
+ */
+const VACUUM_ROUNDS = process.argv.includes('--vacuum-rounds');
 const PGLITE_VERSION = '0.5.14';
 
 type Row = Record<string, number | string>;
@@ -172,6 +179,7 @@ async function claimRounds(store: Store, url: string | undefined, engine: string
     for (const n of r % 2 ? [...sizes].reverse() : sizes) {
       for (const peer of peers) {
         const project = await boardOf(n);
+        if (VACUUM_ROUNDS) await sql`vacuum tasks`.execute(store.db);
         const result = peer === 'engine'
           ? await runRound(engineCycle(store, project, { attachLessons: false }), workers, warmup, cycles)
           : await pgbenchRound(url!, project, workers, warmup, cycles);
@@ -183,7 +191,7 @@ async function claimRounds(store: Store, url: string | undefined, engine: string
   const median = (xs: number[]) => [...xs.slice(2)].sort((a, b) => a - b)[Math.floor((xs.length - 2) / 2)];
   const [smallest, ...rest] = sizes;
   return {
-    engine, claim_rounds: rounds,
+    engine, claim_rounds: rounds, vacuum_rounds: String(VACUUM_ROUNDS),
     ...Object.fromEntries([...rates].map(([key, xs]) => [key, xs.join(' ')])),
     ...Object.fromEntries(rest.flatMap((n) => peers.map((peer) => [`${peer}_median_${n}_vs_${smallest}`, round(median(rates.get(`${peer}_${n}`)!) / median(rates.get(`${peer}_${smallest}`)!), 2)]))),
   };
@@ -197,7 +205,7 @@ function measureExport(url: string, project: string, format: string): Row {
 }
 
 async function main() {
-  const machine = await describeMachine('postgres://postgres@127.0.0.1:5432/postgres', PGLITE_VERSION);
+  const machine = await describeMachine(process.env.TASKLANE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', PGLITE_VERSION);
   console.log(JSON.stringify({ machine, load: (await import('node:os')).loadavg() }));
   const rows: Row[] = [];
   if (SERVER_SIZES.length) {
