@@ -8,9 +8,8 @@
 // long-lived server's steady rate needs e.g. `16 12000 3000`.
 // TASKLANE_BENCH_RATE=<cycles/s>: the agents pace themselves to that rate in all (each starts a cycle
 // every agents/rate seconds, at once and without catching up when it is behind), as agents that think
-// between calls do; unset, each
-// starts its next cycle as soon as the last ends (the server's capacity). The get_next_task latency is
-// printed either way: in the unpaced run it is mostly the queue of the other agents' calls.
+// between calls do; unset, each starts its next cycle as soon as the last ends (the server's capacity).
+// The get_next_task latency is printed either way: unpaced, it is mostly the queue of the other agents' calls.
 // A fresh database on the local server, dropped after, migrated by the server itself, so that
 // TASKLANE_BENCH_CLI can run another build (an earlier commit's dist) to compare.
 // Linux only (/proc), and Postgres's CPU counts every process of the `postgres` user.

@@ -89,12 +89,13 @@ type SoloAgent = { cycle(calls?: number[]): Promise<boolean>; warmUp(cycles: num
  */
 async function solos() {
   const own = path.join(root, 'own');
-  const tasklane = (client: Client, host?: number, canned = false): SoloAgent => ({
+  /** `label` names the path's throwaway boards (the host and the pipe share the host's folder); none: the canned server, which has no board. */
+  const tasklane = (client: Client, host?: number, label?: string): SoloAgent => ({
     client,
     cycle: (calls) => cycle(client, 'solo', calls),
     warmUp: async (cycles) => {
       for (let round = 0; cycles > 0; round++) {
-        const project = canned ? undefined : `warm-up-${round}`;
+        const project = label && `warm-up-${label}-${round}`;
         if (project) await writeBoard(client, project);
         for (let i = 0; i < BOARD && cycles > 0; i++, cycles--) await cycle(client, 'solo', undefined, project);
       }
@@ -105,11 +106,11 @@ async function solos() {
   const viaHost = await agent('solo', 'solo-host', true);
   const host = hostPid();
   const agents = {
-    direct: tasklane(direct),
-    host: tasklane(viaHost, host),
+    direct: tasklane(direct, undefined, 'direct'),
+    host: tasklane(viaHost, host, 'host'),
     pipe: tasklane(await stdioClient('solo', process.execPath, [BARE_PIPE, path.join(folder, 'host.sock'),
-      JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]), host),
-    canned: tasklane(await stdioClient('solo', process.execPath, [CANNED]), undefined, true),
+      JSON.stringify({ tasklane: 'mcp', version: '0', cwd: process.cwd(), env: { TASKLANE_PROJECT: 'solo-pipe' } })]), host, 'pipe'),
+    canned: tasklane(await stdioClient('solo', process.execPath, [CANNED])),
     ...(taskmaster ? { taskmaster: await taskmasterAgent(fs.mkdtempSync(path.join(root, 'tm-')), BOARD, baseEnv) } : {}),
   } as Record<Path, SoloAgent>;
   const stats = Object.fromEntries(PATHS.map((p) => [p, { ms: 0, cpuMs: 0, cycles: 0, calls: [] as number[], pings: [] as number[] }])) as Record<Path, { ms: number; cpuMs: number; cycles: number; calls: number[]; pings: number[] }>;
