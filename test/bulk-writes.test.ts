@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { bulkStatement } from '../src/db/bulk.js';
 import type { Store } from '../src/db/open.js';
-import { selectTasksByIds } from '../src/db/tasks.js';
+import { selectStatuses, selectTasksByIds } from '../src/db/tasks.js';
 import { engines, newProject, openTestStore, testBoard } from './helpers/engines.js';
 
 // Bulk writes send each column as one text[] literal built by src/db/bulk.ts, or as one parameter when
@@ -81,5 +81,26 @@ describe.each(engines)('bulk writes on %s', (engine) => {
       const after = await sql<{ task_id: string; depends_on: string }>`select task_id, depends_on from task_dependencies where project_id = ${project} order by task_id, depends_on`.execute(store.db);
       expect(after.rows).toEqual(rewired.flatMap((t) => t.dependencies.map((d) => ({ task_id: t.id, depends_on: d }))).sort((a, b) => a.task_id.localeCompare(b.task_id) || a.depends_on.localeCompare(b.depends_on)));
     }), { numRuns: engine === 'pglite' ? 30 : 40 });
+  });
+
+  it('a long list finds the same statuses whether it reads the whole project or probes each id, and a write takes either way alike', async () => {
+    const board = testBoard(store);
+    const project = newProject('statuses');
+    const tasks = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: `T${from + i}`, description: `task ${from + i}` }));
+    await board.writeTaskList(project, { tasks: tasks(0, 3000) });
+    await board.markTaskStatus(project, { task_id: 'T5', status: 'completed', force: true });
+    const listed = [...tasks(2500, 1000).map((t) => t.id), 'T5', 'nope'];
+    const whole = await selectStatuses(store.db, project, listed, true);
+    expect(whole).toEqual(await selectStatuses(store.db, project, listed, false));
+    expect(whole.size).toBe(501);
+    expect(whole.get('T5')).toBe('completed');
+
+    // 1,200 listed (half new) into a project of 3,000: probed; the same list into a project of 1,200: read whole.
+    for (const size of [3000, 1200]) {
+      const p = newProject('statuses');
+      await board.writeTaskList(p, { tasks: tasks(0, size) });
+      const result = await board.writeTaskList(p, { tasks: [...tasks(size - 600, 600), ...tasks(size, 600)].map((t) => ({ ...t, dependencies: ['T0'] })) });
+      expect({ created: result.created, updated: result.updated, unchanged: result.unchanged }).toEqual({ created: 600, updated: 600, unchanged: 0 });
+    }
   });
 });

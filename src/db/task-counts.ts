@@ -20,6 +20,12 @@ export async function selectTaskCounts(db: Db, projectId: string, fold = true): 
   return rows.filter((r) => r.n !== 0).map(({ deltas: _, ...r }) => r);
 }
 
+/** How many tasks the project holds, from its kept counts (without folding them). */
+export async function selectTaskTotal(db: Db, projectId: string): Promise<number> {
+  const { rows } = await sql<{ total: number }>`select coalesce(sum(n), 0)::int as total from task_counts where project_id = ${projectId}`.execute(db);
+  return rows[0].total;
+}
+
 /**
  * Replaces a project's delta rows by one row per key. Rows another fold holds are skipped (skip
  * locked), so folds never wait on each other; a sum is the same whichever rows are folded.

@@ -137,9 +137,18 @@ export async function selectIdsOutside(db: Db, projectId: string, taskIds: strin
   return rows.map((r) => r.id);
 }
 
-/** The status of each of taskIds that is a task of the project. */
-export async function selectStatuses(db: Db, projectId: string, taskIds: string[]): Promise<Map<string, string>> {
+/**
+ * The status of each of taskIds that is a task of the project. `wholeProject` reads every task of the
+ * project and keeps those listed: for a long list and a project not much larger, a range of the primary
+ * key costs far less than probing it once per id (10,000 ids on Postgres: 55–87 ms probed).
+ */
+export async function selectStatuses(db: Db, projectId: string, taskIds: string[], wholeProject = false): Promise<Map<string, string>> {
   if (taskIds.length === 0) return new Map();
+  if (wholeProject) {
+    const listed = new Set(taskIds);
+    const rows = await db.selectFrom('tasks').select(['id', 'status']).where('project_id', '=', projectId).execute();
+    return new Map(rows.filter((r) => listed.has(r.id)).map((r) => [r.id, r.status]));
+  }
   const rows = await db.selectFrom('tasks').select(['id', 'status']).where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
   return new Map(rows.map((r) => [r.id, r.status]));
 }

@@ -5,6 +5,7 @@ import { insertEvents, selectNotes, type NewEvent } from '../db/events.js';
 import { ensureProject, selectProjectSettings } from '../db/projects.js';
 import type { Db, TasksTable } from '../db/schema.js';
 import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectIdsOutside, selectStatuses, selectWrittenColumns, type WrittenColumns } from '../db/tasks.js';
+import { selectTaskTotal } from '../db/task-counts.js';
 import { DomainError } from './errors.js';
 import { LIMITS } from './input-rules.js';
 import { findNewCycle, showCycle } from './cycle-check.js';
@@ -223,9 +224,14 @@ export async function writeTaskList(
   const outside = [...outsideIds];
   // The statuses are read while the tasks are prepared: for a long list the query is sent first (one turn
   // of the event loop puts it on the wire), so that a server reads them while this process works through it.
-  const statusesRead = selectStatuses(db, projectId, [...listedIds, ...outside]);
+  // A long list reads the whole project instead when that holds at most twice as many tasks (an import
+  // again, a list rewritten whole): cheaper than one index probe an id, and still bounded by the list.
+  const long = input.tasks.length >= 1000;
+  const lookedUp = [...listedIds, ...outside];
+  const wholeProject = long && (await selectTaskTotal(db, projectId)) <= 2 * lookedUp.length;
+  const statusesRead = selectStatuses(db, projectId, lookedUp, wholeProject);
   statusesRead.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
-  if (input.tasks.length >= 1000) await new Promise<void>((resolve) => setImmediate(resolve));
+  if (long) await new Promise<void>((resolve) => setImmediate(resolve));
   const prepared = input.tasks.map((t, i) => prepare(t, i, problems, now));
   const statusBefore = await statusesRead;
   const keepsLinks = (p: Prepared) => mode === 'merge' && p.input.dependencies === undefined;
