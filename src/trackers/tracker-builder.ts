@@ -121,7 +121,7 @@ export class TrackerBuilder {
       if (problem) this.skip(e.line, `change log: ${problem}; the row was left out`);
       return !problem;
     });
-    const byId = new Map(this.tasks.map((t) => [t.id, t]));
+    const byId = this.reverse.length ? new Map(this.tasks.map((t) => [t.id, t])) : new Map<string, TaskInput>();
     for (const { from, to, line } of this.reverse) {
       for (const id of to) {
         const task = byId.get(id);
