@@ -14,8 +14,8 @@
 // TASKLANE_BENCH_CLI can run another build (an earlier commit's dist) to compare.
 // Linux only (/proc), and Postgres's CPU counts every process of the `postgres` user.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
+import { processCpuMs } from './cpu-time.js';
 import { serverDatabase } from './databases.js';
 import { httpClients, startHttpServer } from './mcp-clients.js';
 import { elapsedMs, round, summarise } from './stats.js';
@@ -26,16 +26,10 @@ const WARMUP = Number(process.argv[4] ?? 200);
 const RATE = Number(process.env.TASKLANE_BENCH_RATE ?? 0);
 if (WARMUP >= TASKS) throw new Error(`${WARMUP} warm-up cycles need a board of more than ${TASKS} tasks`);
 
+/** Every process of the `postgres` user, backends that ended meanwhile left out. */
 function postgresCpuMs(): number {
   const pids = execFileSync('pgrep', ['-u', 'postgres'], { encoding: 'utf8' }).trim().split('\n');
-  return pids.reduce((sum, pid) => {
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return sum + (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      return sum; // a backend that ended meanwhile
-    }
-  }, 0);
+  return pids.reduce((sum, pid) => sum + (processCpuMs(Number(pid)) ?? 0), 0);
 }
 const clientsCpuMs = () => {
   const u = process.cpuUsage();

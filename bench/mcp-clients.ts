@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { processCpuMs } from './cpu-time.js';
 
 /** Makes one connected MCP client per agent: the seam every transport plugs into. */
 export type McpClientFactory = (agent: string) => Promise<Client>;
@@ -101,16 +101,6 @@ export async function startHttpServer(databaseUrl: string, project: string, node
       await once(child, 'exit');
     },
   };
-}
-
-/** utime + stime of a process from /proc/<pid>/stat, in ms (at Linux's usual 100 clock ticks a second). */
-export function processCpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 function freePort(): Promise<number> {

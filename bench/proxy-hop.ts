@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CLI, httpClients, processCpuMs, startHttpServer } from './mcp-clients.js';
+import { processCpuMs } from './cpu-time.js';
+import { CLI, httpClients, startHttpServer } from './mcp-clients.js';
 import { taskmasterAgent, taskmasterMcpServer } from './taskmaster-mcp.js';
 import { elapsedMs, round, summarise } from './stats.js';
 
