@@ -10,6 +10,7 @@ import * as m0008 from './0008_quiet_counts.js';
 import * as m0009 from './0009_status_in_write_order.js';
 import * as m0010 from './0010_self_counted_moves.js';
 import * as m0011 from './0011_statement_references.js';
+import * as m0012 from './0012_written_digest.js';
 
 /** Every migration, in order. Numbered and append-only: never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_status_in_write_order': m0009,
   '0010_self_counted_moves': m0010,
   '0011_statement_references': m0011,
+  '0012_written_digest': m0012,
 };

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { bulkStatement } from '../src/db/bulk.js';
 import type { Store } from '../src/db/open.js';
-import { selectStatuses, selectTasksByIds } from '../src/db/tasks.js';
+import { selectTasksByIds, selectWriteStates } from '../src/db/tasks.js';
 import { engines, newProject, openTestStore, testBoard } from './helpers/engines.js';
 
 // Bulk writes send each column as one text[] literal built by src/db/bulk.ts, or as one parameter when
@@ -83,6 +83,37 @@ describe.each(engines)('bulk writes on %s', (engine) => {
     }), { numRuns: engine === 'pglite' ? 30 : 40 });
   });
 
+  it('a task listed again as it was last written is skipped by its digest only while nothing else has changed it', async () => {
+    const board = testBoard(store);
+    const project = newProject('digest');
+    const tasks = Array.from({ length: 6 }, (_, i) => ({ id: `T${i}`, description: `task ${i}`, title: `Task ${i}`, dependencies: i > 0 ? [`T${i - 1}`] : [] }));
+    await board.writeTaskList(project, { tasks });
+    const ids = tasks.map((t) => t.id);
+    const digested = async () => [...(await selectWriteStates(store.db, project, ids)).digests.keys()].sort();
+    expect(await digested()).toEqual(ids);
+
+    // Changed since by other calls: T1 edited, T4 given another link, T0 claimed and completed.
+    await board.updateTask(project, { task_id: 'T1', description: 'edited elsewhere' });
+    await board.updateTask(project, { task_id: 'T4', dependencies: ['T3', 'T2'] });
+    const claimed = await board.nextTask(project, { agent: 'a' });
+    await board.markTaskStatus(project, { task_id: claimed.task!.id, status: 'completed', agent: 'a' });
+    expect(await digested()).toEqual(['T2', 'T3', 'T5']);
+
+    // The same list again undoes the edit and the link, and keeps the status it does not give.
+    const again = await board.writeTaskList(project, { tasks });
+    expect({ updated: again.updated, unchanged: again.unchanged }).toEqual({ updated: 2, unchanged: 4 });
+    const rows = await selectTasksByIds(store.db, project, ['T0', 'T1', 'T4']);
+    expect(rows.map((r) => [r.id, r.description, r.status])).toEqual([['T0', 'task 0', 'completed'], ['T1', 'task 1', 'pending'], ['T4', 'task 4', 'pending']]);
+    const links = await sql<{ depends_on: string }>`select depends_on from task_dependencies where project_id = ${project} and task_id = 'T4'`.execute(store.db);
+    expect(links.rows).toEqual([{ depends_on: 'T3' }]);
+    // What the write changed is digested again; once more, nothing changes.
+    expect(await digested()).toEqual(['T1', 'T2', 'T3', 'T4', 'T5']);
+    expect((await board.writeTaskList(project, { tasks })).unchanged).toBe(6);
+    // Without titles the digests differ: each task is compared column by column, and keeps its title.
+    expect((await board.writeTaskList(project, { tasks: tasks.map(({ title: _, ...t }) => t) })).unchanged).toBe(6);
+    expect((await selectTasksByIds(store.db, project, ['T2']))[0].title).toBe('Task 2');
+  });
+
   it('a long list finds the same statuses whether it reads the whole project or probes each id, and a write takes either way alike', async () => {
     const board = testBoard(store);
     const project = newProject('statuses');
@@ -90,10 +121,13 @@ describe.each(engines)('bulk writes on %s', (engine) => {
     await board.writeTaskList(project, { tasks: tasks(0, 3000) });
     await board.markTaskStatus(project, { task_id: 'T5', status: 'completed', force: true });
     const listed = [...tasks(2500, 1000).map((t) => t.id), 'T5', 'nope'];
-    const whole = await selectStatuses(store.db, project, listed, true);
-    expect(whole).toEqual(await selectStatuses(store.db, project, listed, false));
-    expect(whole.size).toBe(501);
-    expect(whole.get('T5')).toBe('completed');
+    const whole = await selectWriteStates(store.db, project, listed, true);
+    expect(whole).toEqual(await selectWriteStates(store.db, project, listed, false));
+    expect(whole.statuses.size).toBe(501);
+    expect(whole.statuses.get('T5')).toBe('completed');
+    // T5 has moved since it was written: its digest no longer stands for it.
+    expect(whole.digests.size).toBe(500);
+    expect(whole.digests.has('T5')).toBe(false);
 
     // 1,200 listed (half new) into a project of 3,000: probed; the same list into a project of 1,200: read whole.
     for (const size of [3000, 1200]) {

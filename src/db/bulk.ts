@@ -27,6 +27,7 @@ const COLUMN_TYPES: Record<string, string> = {
   max_attempts: 'int',
   unmet_deps: 'int',
   version: 'int',
+  written_version: 'int',
   at: 'timestamptz',
   started_at: 'timestamptz',
   completed_at: 'timestamptz',

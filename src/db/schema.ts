@@ -41,6 +41,9 @@ export interface TasksTable {
   /** Flipped by a statement that counts its own move in task_counts (migrations/0010_self_counted_moves.ts). */
   count_flip: Generated<boolean>;
   version: Generated<number>;
+  /** What the write that last set the task was given, and the version it left (migrations/0012_written_digest.ts). */
+  written_digest: string | null;
+  written_version: number | null;
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

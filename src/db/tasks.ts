@@ -28,10 +28,10 @@ export const WRITTEN_COLUMNS = [
 ] as const;
 export type WrittenColumns = Pick<TaskRow, (typeof WRITTEN_COLUMNS)[number]>;
 
-/** Those of taskIds that are tasks of the project, with the columns a write compares. */
-export async function selectWrittenColumns(db: Db, projectId: string, taskIds: string[]): Promise<WrittenColumns[]> {
+/** Those of taskIds that are tasks of the project, with the columns a write compares and their version. */
+export async function selectWrittenColumns(db: Db, projectId: string, taskIds: string[]): Promise<Array<WrittenColumns & { version: number }>> {
   if (taskIds.length === 0) return [];
-  return db.selectFrom('tasks').select(WRITTEN_COLUMNS).where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
+  return db.selectFrom('tasks').select([...WRITTEN_COLUMNS, 'version']).where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
 }
 
 export type TaskPageFilter = { status?: string; ready?: boolean; phase?: string; limit: number; offset: number };
@@ -137,20 +137,31 @@ export async function selectIdsOutside(db: Db, projectId: string, taskIds: strin
   return rows.map((r) => r.id);
 }
 
+/** What a write reads of the tasks it lists: each one's status, and its written digest while it is valid. */
+export type WriteStates = { statuses: Map<string, string>; digests: Map<string, string> };
+
 /**
- * The status of each of taskIds that is a task of the project. `wholeProject` reads every task of the
- * project and keeps those listed: for a long list and a project not much larger, a range of the primary
- * key costs far less than probing it once per id (10,000 ids on Postgres: 55–87 ms probed).
+ * The statuses of those of taskIds that are tasks of the project, and their written digests where the
+ * task is still at the version that wrote it (migrations/0012_written_digest.ts). `wholeProject` reads
+ * every task of the project and keeps those listed: for a long list and a project not much larger, a
+ * range of the primary key costs far less than probing it once per id (10,000 ids on Postgres: 55–87 ms
+ * probed).
  */
-export async function selectStatuses(db: Db, projectId: string, taskIds: string[], wholeProject = false): Promise<Map<string, string>> {
-  if (taskIds.length === 0) return new Map();
-  if (wholeProject) {
-    const listed = new Set(taskIds);
-    const rows = await db.selectFrom('tasks').select(['id', 'status']).where('project_id', '=', projectId).execute();
-    return new Map(rows.filter((r) => listed.has(r.id)).map((r) => [r.id, r.status]));
+export async function selectWriteStates(db: Db, projectId: string, taskIds: string[], wholeProject = false): Promise<WriteStates> {
+  const states: WriteStates = { statuses: new Map(), digests: new Map() };
+  if (taskIds.length === 0) return states;
+  let query = db
+    .selectFrom('tasks')
+    .select(['id', 'status', sql<string | null>`case when written_version = version then written_digest end`.as('digest')])
+    .where('project_id', '=', projectId);
+  if (!wholeProject) query = query.where('id', '=', anyOf(taskIds));
+  const listed = wholeProject ? new Set(taskIds) : undefined;
+  for (const r of await query.execute()) {
+    if (listed && !listed.has(r.id)) continue;
+    states.statuses.set(r.id, r.status);
+    if (r.digest !== null) states.digests.set(r.id, r.digest);
   }
-  const rows = await db.selectFrom('tasks').select(['id', 'status']).where('project_id', '=', projectId).where('id', '=', anyOf(taskIds)).execute();
-  return new Map(rows.map((r) => [r.id, r.status]));
+  return states;
 }
 
 export async function selectExistingIds(db: Db, projectId: string, taskIds: string[]): Promise<string[]> {

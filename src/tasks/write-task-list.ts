@@ -4,13 +4,14 @@ import { selectChangedTaskIds, updateTaskRows } from '../db/bulk.js';
 import { insertEvents, selectNotes, type NewEvent } from '../db/events.js';
 import { ensureProject, selectProjectSettings } from '../db/projects.js';
 import type { Db, TasksTable } from '../db/schema.js';
-import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectIdsOutside, selectStatuses, selectWrittenColumns, type WrittenColumns } from '../db/tasks.js';
+import { countByStatus, deleteTasks, insertTasks, recountUnmetDeps, selectIdsOutside, selectWriteStates, selectWrittenColumns, type WrittenColumns } from '../db/tasks.js';
 import { selectTaskTotal } from '../db/task-counts.js';
 import { DomainError } from './errors.js';
 import { LIMITS } from './input-rules.js';
 import { findNewCycle, showCycle } from './cycle-check.js';
 import { findCycle } from './graph.js';
 import type { TaskInput, WriteTaskListInput } from './inputs.js';
+import { writtenDigest } from './written-digest.js';
 import { DEFAULT_PRIORITY, isPriorityNumber, parsePriority, parseStatus, parseTime, statusOf } from './status.js';
 
 export type WriteTaskListResult = {
@@ -229,20 +230,33 @@ export async function writeTaskList(
   const long = input.tasks.length >= 1000;
   const lookedUp = [...listedIds, ...outside];
   const wholeProject = long && (await selectTaskTotal(db, projectId)) <= 2 * lookedUp.length;
-  const statusesRead = selectStatuses(db, projectId, lookedUp, wholeProject);
-  statusesRead.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+  const statesRead = selectWriteStates(db, projectId, lookedUp, wholeProject);
+  statesRead.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
   if (long) await new Promise<void>((resolve) => setImmediate(resolve));
   const prepared = input.tasks.map((t, i) => prepare(t, i, problems, now));
-  const statusBefore = await statusesRead;
+  const { statuses: statusBefore, digests } = await statesRead;
   const keepsLinks = (p: Prepared) => mode === 'merge' && p.input.dependencies === undefined;
+  /** The columns this write gives a task, as it compares them with the task's row. */
+  const compared = (p: Prepared) => {
+    const columns: Record<string, unknown> = { ...p.fields };
+    if (takeProgress) for (const k of p.givenProgress) columns[k] = p.progress[k];
+    return columns;
+  };
+  const digestAt: string[] = [];
+  const digestOf = (p: Prepared) => (digestAt[p.index] ??= writtenDigest(compared(p)));
   const onBoard = prepared.filter((p) => statusBefore.has(p.input.id));
-  // (A list already refused is not compared: its values may not even be of their columns' types.)
-  const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, lazily(onBoard, (p) => {
-    const row: { id: string } & Record<string, unknown> = { id: p.input.id, ...p.fields };
-    if (takeProgress) for (const k of p.givenProgress) row[k] = p.progress[k];
-    if (!keepsLinks(p)) row.dependencies = p.dependencies;
-    return row;
-  }));
+  // (A list already refused is not compared: its values may not even be of their columns' types.) A task
+  // whose written digest matches is not compared column by column; its links still are, when given.
+  const changedIds = problems.length ? [] : await selectChangedTaskIds(db, projectId, (function* () {
+    for (const p of onBoard) {
+      const stored = digests.get(p.input.id);
+      const same = stored !== undefined && stored === digestOf(p);
+      if (same && keepsLinks(p)) continue;
+      const row: { id: string } & Record<string, unknown> = same ? { id: p.input.id } : { id: p.input.id, ...compared(p) };
+      if (!keepsLinks(p)) row.dependencies = p.dependencies;
+      yield row;
+    }
+  })());
   /** The tasks of the board this write changes, as they were. */
   const existing = new Map((await selectWrittenColumns(db, projectId, changedIds)).map((r) => [r.id, r]));
   const depsBefore = new Map<string, string[]>();
@@ -311,6 +325,9 @@ export async function writeTaskList(
       metadata: JSON.stringify(p.metadata),
       ...p.progress,
       unmet_deps: countUnmet(graph.get(p.input.id)!, statusAfter),
+      version: 1,
+      written_digest: digestOf(p),
+      written_version: 1,
     })),
   );
   for (const p of fresh) {
@@ -335,7 +352,7 @@ export async function writeTaskList(
     const depsChanged = before.length !== depsAfter.length || before.some((d) => !after.has(d));
     if (Object.keys(patch).length === 0 && !depsChanged) continue;
     updated++;
-    patches.push({ ...patch, id: row.id });
+    patches.push({ ...patch, id: row.id, written_digest: digestOf(p), written_version: row.version + 1 });
     if (depsChanged) {
       rewiredExisting.push(row.id);
       for (const d of before) if (!after.has(d)) edgesGone.push({ task_id: row.id, depends_on: d });
