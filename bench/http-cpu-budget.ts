@@ -43,7 +43,7 @@ const clientsCpuMs = () => {
 };
 
 /** The measured cycles of all agents: how many, over how long, their tallies, and the clients' CPU time. */
-type Measured = { cycles: number; seconds: number; nextMs: number[]; late: number; clientsMs: number; before: Snapshot };
+type Measured = { cycles: number; nextMs: number[]; late: number; clientsMs: number; before: Snapshot; after: Snapshot };
 type Snapshot = { server: number; postgres: number; at: number };
 
 /** All agents in this process, as the other benches run them: the first WARMUP cycles of all are not counted. */
@@ -58,8 +58,9 @@ async function inProcess(clients: Client[], snapshot: () => Snapshot): Promise<M
       clientsBefore = clientsCpuMs();
     }
   })));
+  const measured = { cycles: tally.cycles, nextMs: tally.nextMs, late: tally.late, clientsMs: clientsCpuMs() - clientsBefore, before, after: snapshot() };
   await Promise.all(clients.map((c) => c.close()));
-  return { cycles: tally.cycles, seconds: (performance.now() - before.at) / 1000, nextMs: tally.nextMs, late: tally.late, clientsMs: clientsCpuMs() - clientsBefore, before };
+  return measured;
 }
 
 /**
@@ -92,13 +93,14 @@ async function inProcesses(serverUrl: string, token: string, snapshot: () => Sna
   const before = snapshot();
   for (const child of children) child.send({ type: 'measure' });
   const reports = (await done) as Array<{ tally: AgentTally; cpuMs: number }>;
+  const after = snapshot();
   return {
     cycles: reports.reduce((n, r) => n + r.tally.cycles, 0),
-    seconds: (performance.now() - before.at) / 1000,
     nextMs: reports.flatMap((r) => r.tally.nextMs),
     late: reports.reduce((n, r) => n + r.tally.late, 0),
     clientsMs: reports.reduce((n, r) => n + r.cpuMs, 0),
     before,
+    after,
   };
 }
 
@@ -123,12 +125,12 @@ try {
       m = await inProcess(clients, snapshot);
     }
     const per = (ms: number) => round(ms / m.cycles, 2);
-    const server_ms = per(server.cpuMs()! - m.before.server);
+    const server_ms = per(m.after.server - m.before.server);
     const clients_ms = per(m.clientsMs);
-    const postgres_ms = per(postgresCpuMs() - m.before.postgres);
+    const postgres_ms = per(m.after.postgres - m.before.postgres);
     const total = server_ms + clients_ms + postgres_ms;
     const where = PROCESSES ? ` in ${PROCESSES} processes` : '';
-    console.log(`${AGENTS} agents${where}, ${TASKS} tasks, ${WARMUP} cycles of warm-up, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}: ${round(m.cycles / m.seconds, 1)} cycles/s`);
+    console.log(`${AGENTS} agents${where}, ${TASKS} tasks, ${WARMUP} cycles of warm-up, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}: ${round(m.cycles / ((m.after.at - m.before.at) / 1000), 1)} cycles/s`);
     const next = summarise(m.nextMs);
     const paced = RATE ? `; paced at ${RATE} cycles/s, ${m.late} cycles started over 1 ms late` : '';
     console.log(`get_next_task p50 ${next.p50_ms} ms, p99 ${next.p99_ms} ms${paced}`);

@@ -114,6 +114,29 @@ describe.each(engines)('bulk writes on %s', (engine) => {
     expect((await selectTasksByIds(store.db, project, ['T2']))[0].title).toBe('Task 2');
   });
 
+  it('a task listed again with extra fields has them merged into its metadata, key by key', async () => {
+    const board = testBoard(store);
+    const project = newProject('metadata');
+    const metadataOf = async (id: string) => (await selectTasksByIds(store.db, project, [id]))[0].metadata;
+    await board.writeTaskList(project, { tasks: [
+      { id: 'T1', description: 'a', quality_gates: ['npm test'], owner: 'bob' },
+      { id: 'T2', description: 'b', nested: { a: 1, b: [1, { c: null }] } },
+    ] });
+    const again = await board.writeTaskList(project, { tasks: [
+      { id: 'T1', description: 'a', quality_gates: ['npm test', 'npm run lint'] },
+      { id: 'T2', description: 'b', nested: { b: [1, { c: null }], a: 1 } },
+    ] });
+    expect({ updated: again.updated, unchanged: again.unchanged }).toEqual({ updated: 1, unchanged: 1 });
+    expect(await metadataOf('T1')).toEqual({ quality_gates: ['npm test', 'npm run lint'], owner: 'bob' });
+    expect(await metadataOf('T2')).toEqual({ nested: { a: 1, b: [1, { c: null }] } });
+    const edited = await sql<{ data: { fields: string[] } }>`select data from task_events where project_id = ${project} and task_id = 'T1' and kind = 'edited'`.execute(store.db);
+    expect(edited.rows.map((r) => r.data.fields)).toEqual([['metadata']]);
+    // The same again, or the task without extra fields: nothing changes, and the metadata stays.
+    expect((await board.writeTaskList(project, { tasks: [{ id: 'T1', description: 'a', quality_gates: ['npm test', 'npm run lint'] }] })).unchanged).toBe(1);
+    expect((await board.writeTaskList(project, { tasks: [{ id: 'T1', description: 'a' }] })).unchanged).toBe(1);
+    expect(await metadataOf('T1')).toEqual({ quality_gates: ['npm test', 'npm run lint'], owner: 'bob' });
+  });
+
   it('a long list finds the same statuses whether it reads the whole project or probes each id, and a write takes either way alike', async () => {
     const board = testBoard(store);
     const project = newProject('statuses');

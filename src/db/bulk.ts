@@ -204,7 +204,8 @@ export async function updateTaskRows(db: Db, projectId: string, rows: Iterable<{
 
 /**
  * Of some tasks of a project, each row `{id, …columns}` with the values a write would give them (and
- * `dependencies`, compared as a set, when it sets them), the ids of those that differ in any: the
+ * `dependencies`, compared as a set, when it sets them; `metadata`, the keys it merges into the task's),
+ * the ids of those that differ in any: the
  * others are unchanged, and need not be read or written. bulkStatement.rows tasks a statement; dependencies are
  * compared in statements of their own, as pairs against the tasks' links in one join.
  */
@@ -214,7 +215,12 @@ export async function selectChangedTaskIds(db: Db, projectId: string, rows: Iter
       const columns = given.filter((c) => c !== 'dependencies');
       if (columns.length > 1) {
         const { from, typed } = unnested(columns, part);
-        const tests = columns.flatMap((c, i) => (c === 'id' ? [] : [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`]));
+        const tests = columns.flatMap((c, i) => {
+          if (c === 'id') return [];
+          // Extra fields are merged into the task's metadata key by key: only a key whose value differs changes it.
+          if (c === 'metadata') return [sql`(t.metadata || ${typed[i]}) is distinct from t.metadata`];
+          return [sql`${sql.ref(`t.${c}`)} is distinct from ${typed[i]}`];
+        });
         yield sql<{ id: string }>`select u.id from ${from} join tasks t on t.project_id = ${projectId} and t.id = u.id where ${sql.join(tests, sql` or `)}`;
       }
       if (given.includes('dependencies')) yield changedLinks(projectId, part as Array<{ id: string; dependencies: string[] }>);

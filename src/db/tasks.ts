@@ -24,7 +24,7 @@ export async function selectTasksByIds(db: Db, projectId: string, taskIds: strin
 /** The columns a write compares with its input (what it may change), by task. */
 export const WRITTEN_COLUMNS = [
   'id', 'title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'estimated_complexity', 'estimate_tokens', 'max_attempts',
-  'status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens',
+  'status', 'started_at', 'completed_at', 'result', 'attempts', 'assignee', 'branch', 'commit_sha', 'used_tokens', 'metadata',
 ] as const;
 export type WrittenColumns = Pick<TaskRow, (typeof WRITTEN_COLUMNS)[number]>;
 

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Insertable, Updateable } from 'kysely';
 import { deleteEdges, type Edge, insertEdges, selectDependentIds, selectEdgesOf } from '../db/dependencies.js';
 import { selectChangedTaskIds, updateTaskRows } from '../db/bulk.js';
@@ -157,6 +158,14 @@ function changedFields(row: WrittenColumns, fields: Prepared['fields']): Updatea
   return patch as Updateable<TasksTable>;
 }
 
+/** The task's metadata with the write's extra fields merged in, key by key, when any of them differs. */
+function changedMetadata(current: Record<string, unknown>, given: Record<string, unknown>): { metadata?: string } {
+  for (const key in given) {
+    if (!Object.hasOwn(current, key) || !isDeepStrictEqual(current[key], given[key])) return { metadata: JSON.stringify({ ...current, ...given }) };
+  }
+  return {};
+}
+
 const timeOf = (v: unknown) => (v == null ? null : new Date(v as Date | string).getTime());
 const sameValue = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? timeOf(a) === timeOf(b) : a === b);
 
@@ -240,6 +249,7 @@ export async function writeTaskList(
   const compared = (p: Prepared) => {
     const columns: Record<string, unknown> = { ...p.fields };
     if (takeProgress) for (const k of p.givenProgress) columns[k] = p.progress[k];
+    if (p.metadata !== NO_METADATA) columns.metadata = p.metadata;
     return columns;
   };
   const digestAt: string[] = [];
@@ -345,7 +355,7 @@ export async function writeTaskList(
     const row = existing.get(p.input.id);
     if (!row) continue;
     const progress = takeProgress ? takenProgress(row, p, now) : {};
-    const patch = { ...changedFields(row, p.fields), ...progress };
+    const patch = { ...changedFields(row, p.fields), ...changedMetadata(row.metadata, p.metadata), ...progress };
     const before = depsBefore.get(row.id) ?? [];
     const depsAfter = graph.get(row.id)!;
     const after = new Set(depsAfter);
