@@ -10,6 +10,26 @@ import { engines, newProject, testBoard } from './helpers/engines.js';
 import { CLI } from './helpers/stdio-client.js';
 
 // The commands people type, through the built bin: what they print is the contract.
+describe('a board a newer Tasklane migrated', () => {
+  it('is refused in one line that says so and what to do, without a stack', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-cli-newer-'));
+    try {
+      const folder = seededDataFolder(path.join(root, 'board'));
+      const store = await openStore(folder);
+      await sql`insert into tasklane_migrations (name, timestamp) values ('9999_from_a_newer_tasklane', now()::text)`.execute(store.db);
+      await store.close();
+      const env = { ...process.env, TASKLANE_DATABASE_URL: folder, TASKLANE_LOG_LEVEL: 'warn' };
+      for (const args of [['status'], ['migrate']]) {
+        const r = spawnSync(process.execPath, [CLI, ...args], { cwd: root, env, encoding: 'utf8' });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/^tasklane: this database was migrated by a newer Tasklane: it has 9999_from_a_newer_tasklane, .*Run that newer version .*, or point TASKLANE_DATABASE_URL at another database\n$/);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.each(engines)('tasklane status, project and lessons on %s', (engine) => {
   let root: string;
   let url: string;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDown, migrateToLatest } from '../src/db/migrate.js';
+import { migrateDown, migrateToLatest, NewerDatabaseError } from '../src/db/migrate.js';
 import type { Store } from '../src/db/open.js';
 import { detectSearchCapabilities } from '../src/db/search-capabilities.js';
 import { migrations } from '../migrations/index.js';
@@ -39,5 +39,22 @@ describe.each(engines)('migrations on %s', (engine) => {
     const lessons = await testLessons(store);
     await lessons.record(project, { lesson: 'The schema survives a round trip of every migration' }, null);
     expect((await lessons.search(project, { query: 'round trip' })).lessons).toHaveLength(1);
+  });
+
+  it('refuses a database a newer Tasklane migrated, naming its migration, and changes nothing', async () => {
+    const applied = async () => (await sql<{ name: string }>`select name from tasklane_migrations order by name`.execute(store.db)).rows.map((r) => r.name);
+    await sql`insert into tasklane_migrations (name, timestamp) values ('9999_from_a_newer_tasklane', now()::text)`.execute(store.db);
+    try {
+      const before = await applied();
+      for (const run of [() => migrateToLatest(store.db), () => migrateDown(store.db)]) {
+        const refused = await run().then(() => undefined, (err: unknown) => err);
+        expect(refused).toBeInstanceOf(NewerDatabaseError);
+        expect((refused as Error).message).toMatch(/migrated by a newer Tasklane: it has 9999_from_a_newer_tasklane, which Tasklane \S+ does not know/);
+      }
+      expect(await applied()).toEqual(before);
+      expect(await tables()).toEqual(TABLES);
+    } finally {
+      await sql`delete from tasklane_migrations where name = '9999_from_a_newer_tasklane'`.execute(store.db);
+    }
   });
 });

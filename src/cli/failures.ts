@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OutputClosedError } from '../commands/command-io.js';
 import { ConfigError } from '../config.js';
 import { FolderInUseError } from '../db/folder-lock.js';
+import { NewerDatabaseError } from '../db/migrate.js';
 import { databaseFailure } from '../db/sqlstate.js';
 import { NotARepositoryError } from '../git/commit-file.js';
 import { HostRefusedError } from '../host/host-connection.js';
@@ -15,7 +16,8 @@ export function describeFailure(err: unknown): { text: string; code: number } {
   if (err instanceof DomainError) return { text: `tasklane: ${err.code}: ${err.message}\n`, code: 1 };
   if (err instanceof z.ZodError) return { text: `tasklane: ${err.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}\n`, code: 1 };
   const expected =
-    err instanceof FolderInUseError || err instanceof ConfigError || err instanceof UsageError || err instanceof NotARepositoryError || err instanceof HostStartError || err instanceof HostRefusedError;
+    err instanceof FolderInUseError || err instanceof ConfigError || err instanceof UsageError || err instanceof NotARepositoryError || err instanceof HostStartError || err instanceof HostRefusedError ||
+    err instanceof NewerDatabaseError;
   if (expected) return { text: `tasklane: ${err.message}\n`, code: 1 };
   const fsError = err as NodeJS.ErrnoException;
   const database = databaseProblem(err);

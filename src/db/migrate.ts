@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type MigrationResult, type MigrationResultSet, Migrator } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
 import { DEFAULT_EMBED_MODEL } from '../embeddings/provider.js';
+import { VERSION } from '../version.js';
 import type { Database } from './schema.js';
 import { reconcileSearchExtensions } from './search-extensions.js';
 
@@ -24,6 +25,25 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
   return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
+/** The database has migrations applied that this build does not know: a newer Tasklane migrated it. */
+export class NewerDatabaseError extends Error {}
+
+/**
+ * Refuses a database a newer Tasklane has migrated, before anything runs on it: this build's statements
+ * may not fit that schema, and Kysely's own refusal ("corrupted migrations") names neither cause nor fix.
+ */
+async function refuseNewerDatabase(conn: Kysely<Database>): Promise<void> {
+  const { rows: [table] } = await sql<{ name: string | null }>`select to_regclass('tasklane_migrations')::text as name`.execute(conn);
+  if (!table.name) return;
+  const { rows } = await sql<{ name: string }>`select name from tasklane_migrations order by name`.execute(conn);
+  const unknown = rows.map((r) => r.name).filter((name) => !Object.hasOwn(migrations, name));
+  if (unknown.length === 0) return;
+  throw new NewerDatabaseError(
+    `this database was migrated by a newer Tasklane: it has ${unknown.join(', ')}, which Tasklane ${VERSION} does not know. ` +
+      'Run that newer version (or a later one) on it, or point TASKLANE_DATABASE_URL at another database',
+  );
+}
+
 export type MigrateOptions = {
   /** The model that lessons are queued for when the server gains pgvector (the worker's own model replaces it). */
   embedModel?: string;
@@ -34,6 +54,7 @@ export type MigrateOptions = {
 /** Applies every pending migration, then creates what the server offers since (returns the migrations applied). */
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions = {}): Promise<string[]> {
   return underMigrationLock(db, async (conn) => {
+    await refuseNewerDatabase(conn);
     const results = check(await newMigrator(conn).migrateToLatest());
     const notes = await conn.transaction().execute((trx) => reconcileSearchExtensions(trx, options.embedModel ?? DEFAULT_EMBED_MODEL));
     for (const note of notes) options.onReconciled?.(note);
@@ -44,6 +65,7 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
 /** Reverts the latest applied migration (its `down`); returns its name, or undefined when none is applied. */
 export async function migrateDown(db: Kysely<Database>): Promise<string | undefined> {
   return underMigrationLock(db, async (conn) => {
+    await refuseNewerDatabase(conn);
     const results = check(await newMigrator(conn).migrateDown());
     return results.find((r) => r.status === 'Success')?.migrationName;
   });

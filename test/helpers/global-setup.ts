@@ -26,6 +26,16 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklane-test-'));
+  try {
+    return await prepare(project, dir);
+  } catch (err) {
+    // Vitest runs no teardown for a setup that failed: the run's folder goes here.
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function prepare(project: TestProject, dir: string) {
   const home = path.join(dir, 'home');
   fs.mkdirSync(home);
   process.env.HOME = home;
@@ -40,10 +50,18 @@ export default async function setup(project: TestProject) {
   if (server) {
     // Test files read the URL from the environment: a container's URL is put there for them.
     process.env.TEST_DATABASE_URL = server.url;
-    const pg = await openStore(server.url);
-    await migrateToLatest(pg.db);
-    vectorOffered.postgres = await offersVector(pg);
-    await pg.close();
+    try {
+      const pg = await openStore(server.url);
+      try {
+        await migrateToLatest(pg.db);
+        vectorOffered.postgres = await offersVector(pg);
+      } finally {
+        await pg.close();
+      }
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
   } else {
     console.log(SKIPPED_POSTGRES_LINE);
   }
