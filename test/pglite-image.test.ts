@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../migrations/index.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openStore } from '../src/db/open.js';
-import { checkImage, DEFAULT_IMAGE_DIR, IMAGE_FILE, type ImageManifest, MANIFEST_FILE, seedFromImage } from '../src/db/pglite-image.js';
+import { checkImage, DEFAULT_IMAGE_DIR, IMAGE_FILE, imageEntries, type ImageManifest, MANIFEST_FILE, packImage, seedFromImage, unpackImage } from '../src/db/pglite-image.js';
 
 const CODE_MIGRATIONS = Object.keys(migrations);
 
@@ -66,6 +67,44 @@ describe('the prepared database image a new embedded folder starts from', () => 
     } finally {
       await again.close();
     }
+  });
+
+  it('unpacks every file byte for byte, the zeros that end a file included, and nothing else', async () => {
+    const image = path.join(DEFAULT_IMAGE_DIR, IMAGE_FILE);
+    const folder = path.join(root, 'unpacked');
+    await unpackImage(image, folder);
+    const files = (await imageEntries(image)).filter((e) => !e.dir);
+    expect(files.length).toBeGreaterThan(1000);
+    expect(files.filter((e) => !fs.readFileSync(path.join(folder, e.name)).equals(e.data)).map((e) => e.name)).toEqual([]);
+    const onDisk = fs.readdirSync(folder, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.relative(folder, path.join(e.parentPath, e.name)));
+    expect(onDisk.sort()).toEqual(files.map((e) => e.name).sort());
+    // The WAL segment ends in megabytes of zeros: they are not written, the file is given its length.
+    const wal = files.find((e) => e.name.startsWith('pg_wal/0000'))!;
+    expect(wal.data.subarray(-8192).equals(Buffer.alloc(8192))).toBe(true);
+    expect(notPrivate(folder)).toEqual([]);
+  });
+
+  it('leaves nothing behind when a file cannot be written', async () => {
+    const source = path.join(root, 'source');
+    fs.mkdirSync(path.join(source, 'sub'), { recursive: true });
+    for (let i = 0; i < 40; i++) fs.writeFileSync(path.join(source, `f${i}`), `file ${i}`);
+    fs.writeFileSync(path.join(source, 'sub', 'inner'), 'inner');
+    const whole = path.join(root, 'whole.tar.gz');
+    await packImage(source, whole);
+    // Without the entry of its folder, the file in `sub/` has nowhere to go.
+    const tar = zlib.gunzipSync(fs.readFileSync(whole));
+    const entries: Buffer[] = [];
+    for (let offset = 0; offset + 512 <= tar.length && tar[offset] !== 0; ) {
+      const size = parseInt(tar.subarray(offset + 124, offset + 136).toString().replace(/\0.*$/s, '').trim() || '0', 8);
+      const length = 512 + Math.ceil(size / 512) * 512;
+      if (tar.subarray(offset, offset + 4).toString() !== 'sub/' || tar[offset + 156] !== 0x35) entries.push(tar.subarray(offset, offset + length));
+      offset += length;
+    }
+    const broken = path.join(root, 'broken.tar.gz');
+    fs.writeFileSync(broken, zlib.gzipSync(Buffer.concat([...entries, Buffer.alloc(1024)])));
+    const dataDir = path.join(root, 'data');
+    await expect(unpackImage(broken, dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(fs.readdirSync(root).sort()).toEqual(['broken.tar.gz', 'source', 'whole.tar.gz']);
   });
 
   it('is not used when missing, made by other migrations or another PGlite, or unreadable', async () => {

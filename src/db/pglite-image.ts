@@ -56,6 +56,10 @@ export function checkImage(dir: string = DEFAULT_IMAGE_DIR): ImageCheck {
 const gunzip = promisify(zlib.gunzip);
 const gzip = promisify(zlib.gzip);
 
+/** How many of an image's files are written at once: one at a time, each waited for, its ~1,050 files took a second. */
+const WRITES_AT_ONCE = 16;
+const ZERO_BLOCK = Buffer.alloc(8192);
+
 /**
  * Unpacks an image into `dataDir`, which must not exist: into a folder beside it first, renamed into
  * place when complete, so that an interrupted unpack never leaves a half database that looks whole.
@@ -63,22 +67,67 @@ const gzip = promisify(zlib.gzip);
  * answering its socket meanwhile.
  */
 export async function unpackImage(file: string, dataDir: string): Promise<void> {
-  const tar = await gunzip(await fs.promises.readFile(file));
   const partial = `${dataDir}.unpacking`;
   await fs.promises.rm(partial, { recursive: true, force: true });
   await fs.promises.mkdir(partial, { mode: 0o700 });
   try {
-    for (const entry of readTar(tar)) {
+    const files: Array<{ target: string; data: Buffer }> = [];
+    for (const entry of await imageEntries(file)) {
       const target = path.join(partial, entry.name);
       if (!target.startsWith(partial + path.sep)) throw new Error(`the prepared image holds a path outside its folder: ${entry.name}`);
+      // A folder comes before the files in it (the tar's order), and every folder before any file is written.
       if (entry.dir) await fs.promises.mkdir(target, { recursive: true, mode: 0o700 });
-      else await fs.promises.writeFile(target, entry.data, { mode: 0o600 });
+      else files.push({ target, data: entry.data });
     }
+    await inTurns(files, WRITES_AT_ONCE, writeImageFile);
     await fs.promises.rename(partial, dataDir);
   } catch (err) {
     await fs.promises.rm(partial, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * Writes a file of the image up to its last 8 KiB block that is not all zeros, then sets its length: the
+ * rest reads back as zeros without being written (most of the WAL segment's 16 MiB).
+ */
+async function writeImageFile({ target, data }: { target: string; data: Buffer }): Promise<void> {
+  let end = data.length;
+  while (end > 0) {
+    const start = Math.max(0, end - ZERO_BLOCK.length);
+    if (!data.subarray(start, end).equals(ZERO_BLOCK.subarray(0, end - start))) break;
+    end = start;
+  }
+  const handle = await fs.promises.open(target, 'w', 0o600);
+  try {
+    if (end > 0) await handle.write(data, 0, end, 0);
+    if (end < data.length) await handle.truncate(data.length);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs `work` on every item, at most `limit` at once; on a failure, starts no more, waits for those running, and throws it. */
+async function inTurns<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  }));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+}
+
+/** The entries of an image, in the archive's order. */
+export async function imageEntries(file: string): Promise<Array<{ name: string; dir: boolean; data: Buffer }>> {
+  return [...readTar(await gunzip(await fs.promises.readFile(file)))];
 }
 
 /** Packs a closed data folder into an image (a gzipped ustar archive: `tar tzf` lists it). */
