@@ -57,6 +57,7 @@ describe.each(engines)('tasklane over streamable HTTP on %s', (engine) => {
       const breakdown = await orchestrator.call('read_task_breakdown', { project });
       expect(breakdown.structuredContent).toMatchObject({ total_tasks: 2, completed_count: 1, ready_count: 1, progress_percent: 50 });
       const edited = await orchestrator.call('update_task', { project, task_id: 'T2', priority: 1 });
+      expect(edited.isError, text(edited)).toBeFalsy();
       expect(edited.structuredContent).toMatchObject({ changed: ['priority'], task: { priority: 1 } });
     } finally {
       await orchestrator.close();
