@@ -9,7 +9,7 @@ import type { TaskChange } from '../src/tasks/change-feed.js';
 import { TaskBoard } from '../src/tasks/board.js';
 import type { DomainError } from '../src/tasks/errors.js';
 import { startReaper } from '../src/tasks/reaper.js';
-import { engines, newProject, openTestStore, recountMismatches, useTestBoard } from './helpers/engines.js';
+import { engines, newProject, openOwnStore, openTestStore, recountMismatches, useTestBoard } from './helpers/engines.js';
 
 // The claim and the holder's report each run as one statement (src/db/claim-next-task.ts,
 // src/db/finish-held-task.ts); these tests pin what they must keep doing exactly like the general path.
@@ -120,23 +120,24 @@ describe.runIf(engines.includes('postgres'))('Postgres: notices and prepared sta
     await other.close();
   });
 
-  it('plans each statement once per connection, and gets over a table changed under it', async () => {
-    const store = await openStore(process.env.TEST_DATABASE_URL!, { poolMax: 1 });
+  it('plans each statement once per connection, and gets over a table changed under it, in a transaction too', async () => {
+    // A database of its own: the column added below changes `select *` under every statement that reads tasks.
+    const store = await openOwnStore('postgres', { poolMax: 1 });
     try {
       const board = new TaskBoard(store.db, { leaseSeconds: 900 });
       const p = newProject('prep');
       await board.writeTaskList(p, { tasks: [{ id: 'A', description: 'a' }, { id: 'B', description: 'b' }] });
       await board.nextTask(p, { agent: 'w1' });
+      await board.updateTask(p, { task_id: 'B', priority: 2 });
       const prepared = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(store.db);
       expect(prepared.rows.some((r) => r.name.startsWith('tl_') && r.statement.includes('claimed as ('))).toBe(true);
-      // A migration elsewhere adds a column: `returning *` changes shape under the prepared claim.
+      // A migration elsewhere adds a column: `returning *` and `select *` change shape under the prepared
+      // claim (a statement of its own) and under the edit's read of its task (inside its transaction).
       await sql`alter table tasks add column hot_path_probe int`.execute(store.db);
-      try {
-        const next = await board.nextTask(p, { agent: 'w1' });
-        expect(next.task).toMatchObject({ id: 'B', assignee: 'w1' });
-      } finally {
-        await sql`alter table tasks drop column hot_path_probe`.execute(store.db);
-      }
+      const next = await board.nextTask(p, { agent: 'w1' });
+      expect(next.task).toMatchObject({ id: 'B', assignee: 'w1' });
+      const edited = await board.updateTask(p, { task_id: 'A', priority: 1 });
+      expect(edited).toMatchObject({ changed: ['priority'], task: { priority: 1 } });
     } finally {
       await store.close();
     }
@@ -165,15 +166,18 @@ describe.runIf(engines.includes('postgres'))('Postgres: TASKLANE_PG_PREPARED', (
 });
 
 describe('PGlite: the prepared, queued driver', () => {
-  it('gets over a table changed under a prepared statement', async () => {
+  it('gets over a table changed under a prepared statement, in a transaction too', async () => {
     const store = await openTestStore('pglite');
     try {
       const board = new TaskBoard(store.db, { leaseSeconds: 900 });
       const p = newProject('prep');
       await board.writeTaskList(p, { tasks: [{ id: 'A', description: 'a' }, { id: 'B', description: 'b' }] });
       await board.nextTask(p, { agent: 'w1' });
+      await board.updateTask(p, { task_id: 'B', priority: 2 });
       await sql`alter table tasks add column hot_path_probe int`.execute(store.db);
       expect((await board.nextTask(p, { agent: 'w1' })).task).toMatchObject({ id: 'B' });
+      // Inside a transaction the stale plan aborts it: the transaction runs again.
+      expect(await board.updateTask(p, { task_id: 'A', priority: 1 })).toMatchObject({ changed: ['priority'] });
     } finally {
       await store.close();
     }

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { afterStalePlan, STALE_PLAN } from './stale-plan.js';
 
 /** Statements with more parameters than this (long IN lists) vary too much to be worth keeping. */
 const MAX_PARAMETERS = 32;
 const MAX_NAMES = 2000;
-/** feature_not_supported: "cached plan must not change result type" (a migration changed a table). */
-const STALE_PLAN = '0A000';
-
 const names = new Map<string, string>();
+let renamed = 0;
 
 function statementName(text: string): string {
   let name = names.get(text);
@@ -19,6 +18,11 @@ function statementName(text: string): string {
   return name;
 }
 
+/** A new name for a statement whose plan went stale: every connection prepares it afresh under it. */
+function renameStatement(text: string): void {
+  names.set(text, `${statementName(text)}_${++renamed}`);
+}
+
 /**
  * A pg client that runs each parameterised statement as a named prepared statement: Postgres parses
  * and plans it once per connection instead of on every call. The engine's claim and report are
@@ -26,20 +30,18 @@ function statementName(text: string): string {
  * -M extended against -M prepared). pg itself remembers which names a connection has prepared.
  */
 export class PreparingClient extends pg.Client {
-  private readonly unprepared = new Set<string>();
-
   // pg's query() has many overloads; only (text, values) with no callback, which Kysely uses, changes.
   override query(config: unknown, values?: unknown, callback?: unknown): never {
     const query = super.query as (...args: unknown[]) => never;
-    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0 || values.length > MAX_PARAMETERS || callback !== undefined || this.unprepared.has(config)) {
+    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0 || values.length > MAX_PARAMETERS || callback !== undefined) {
       return query.call(this, config, values, callback);
     }
     const text = config;
-    const run = query.call(this, { name: statementName(text), text, values }) as Promise<unknown>;
-    return run.catch((err: unknown) => {
+    const run = () => query.call(this, { name: statementName(text), text, values }) as Promise<unknown>;
+    return run().catch((err: unknown) => {
       if ((err as { code?: string }).code !== STALE_PLAN) throw err;
-      this.unprepared.add(text);
-      return query.call(this, text, values);
+      renameStatement(text);
+      return afterStalePlan(err, run);
     }) as never;
   }
 }

@@ -10,14 +10,13 @@ import {
   type TransactionSettings,
   CompiledQuery as Compiled,
 } from 'kysely';
+import { afterStalePlan, STALE_PLAN } from './stale-plan.js';
 
 const { serialize } = protocol;
 
 /** How many distinct statements stay prepared; the engine's own are a few dozen. */
 const MAX_PREPARED = 256;
 
-/** feature_not_supported: "cached plan must not change result type". */
-const STALE_PLAN = '0A000';
 
 /** A prepared statement: its name, its parameters' types, and the description of its rows (none for a statement without rows). */
 type Prepared = { name: string; paramTypes: number[]; rows: BackendMessage | undefined };
@@ -164,7 +163,7 @@ class PreparedPGliteConnection implements DatabaseConnection {
       // A migration changed a table under a prepared statement: prepare it again, once.
       if ((err as { code?: string }).code !== STALE_PLAN) throw err;
       await this.forget(query.sql);
-      messages = await this.run(query);
+      messages = await afterStalePlan(err, () => this.run(query));
     }
     const [result] = parse.parseResults(messages, this.parsers, { rowMode: 'object' });
     return {

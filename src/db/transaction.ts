@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { DatabaseUnavailableError, isConnectionLoss, wasNotSent } from './connection-loss.js';
 import type { Database } from './schema.js';
+import { StalePlanError } from './stale-plan.js';
 
 // serialization_failure and deadlock_detected: the transaction did nothing and may simply run again.
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -31,7 +32,7 @@ export function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<D
 
 /**
  * Runs work (one transaction, or one statement outside any) again while it fails in a way that undid
- * it: a serialization failure or deadlock (up to 5 times), a lost connection once. A lost connection
+ * it: a serialization failure, a deadlock or a plan gone stale under it (up to 5 times), a lost connection once. A lost connection
  * that may have left the work done, or a second one, becomes DatabaseUnavailableError.
  */
 export async function retrying<T>(work: () => Promise<T>, onLoss: OnLoss = 'unknown'): Promise<T> {
@@ -47,6 +48,7 @@ export async function retrying<T>(work: () => Promise<T>, onLoss: OnLoss = 'unkn
         await new Promise((r) => setTimeout(r, RECONNECT_PAUSE_MS + Math.random() * 100));
         continue;
       }
+      if (err instanceof StalePlanError && attempt < 5) continue;
       const code = (err as { code?: string }).code;
       if (!code || !RETRYABLE.has(code) || attempt >= 5) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));

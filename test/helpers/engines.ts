@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { openStore, type Store } from '../../src/db/open.js';
+import { type OpenOptions, openStore, type Store } from '../../src/db/open.js';
 import { detectSearchCapabilities } from '../../src/db/search-capabilities.js';
 import { LessonBook } from '../../src/lessons/lesson-book.js';
 import { TaskBoard } from '../../src/tasks/board.js';
@@ -30,7 +30,7 @@ export const vectorEngines = engines.filter(offersVector);
  * embedding, every table): a PGlite clone, or a new database on the server (its role needs CREATEDB),
  * dropped on close.
  */
-export async function openOwnStore(engine: EngineName): Promise<Store> {
+export async function openOwnStore(engine: EngineName, options: OpenOptions = {}): Promise<Store> {
   if (engine === 'pglite') return openTestStore(engine);
   const serverUrl = process.env.TEST_DATABASE_URL!;
   // Named after the test database, so that it keeps to whatever naming its server's users agreed on.
@@ -43,7 +43,7 @@ export async function openOwnStore(engine: EngineName): Promise<Store> {
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const store = await openStore(url.href, { poolMax: 20 });
+  const store = await openStore(url.href, { poolMax: 20, ...options });
   await migrateToLatest(store.db);
   return {
     ...store,
