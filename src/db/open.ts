@@ -76,13 +76,6 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Store> {
 
 async function openPglite(url: string, options: OpenOptions): Promise<Store> {
   if (options.quickStart) v8.setFlagsFromString('--liftoff-only');
-  // Loaded only when needed: the WASM bundle is large and a server never uses it.
-  const [{ PGlite }, { vector }, { pg_trgm }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-pgvector'),
-    import('@electric-sql/pglite/contrib/pg_trgm'),
-  ]);
-  const extensions = { vector, pg_trgm };
   const inMemory = url === 'memory://' || url.startsWith('memory://');
   let unlock = () => options.lock?.release();
   let dataDir: string | undefined;
@@ -96,11 +89,20 @@ async function openPglite(url: string, options: OpenOptions): Promise<Store> {
     dataDir = path.join(folder, 'pgdata');
   }
   try {
+    // Loaded only when needed (the WASM bundle is large and a server never uses it), while a new
+    // folder is unpacked: the one is this thread's work, the other mostly the file system's.
+    const modules = Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-pgvector'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+    ]);
+    modules.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
     // The folder is closed to others before PGlite writes in it (it may have been left 0755); then
     // everything in it is made owner-only, what PGlite just wrote (initdb's files, a loaded dump) included.
     if (dataDir) fs.chmodSync(path.dirname(dataDir), 0o700);
     const created = dataDir && !options.loadDataDir ? await seedFromImage(dataDir, options.image === undefined ? DEFAULT_IMAGE_DIR : options.image) : undefined;
-    const pglite = await PGlite.create({ dataDir, extensions, loadDataDir: options.loadDataDir });
+    const [{ PGlite }, { vector }, { pg_trgm }] = await modules;
+    const pglite = await PGlite.create({ dataDir, extensions: { vector, pg_trgm }, loadDataDir: options.loadDataDir });
     if (dataDir) {
       try {
         makeFolderPrivate(path.dirname(dataDir));
