@@ -17,7 +17,6 @@ const { serialize } = protocol;
 /** How many distinct statements stay prepared; the engine's own are a few dozen. */
 const MAX_PREPARED = 256;
 
-
 /** A prepared statement: its name, its parameters' types, and the description of its rows (none for a statement without rows). */
 type Prepared = { name: string; paramTypes: number[]; rows: BackendMessage | undefined };
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];

@@ -32,8 +32,9 @@ export function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<D
 
 /**
  * Runs work (one transaction, or one statement outside any) again while it fails in a way that undid
- * it: a serialization failure, a deadlock or a plan gone stale under it (up to 5 times), a lost connection once. A lost connection
- * that may have left the work done, or a second one, becomes DatabaseUnavailableError.
+ * it: a serialization failure, a deadlock or a plan gone stale under it (up to 5 times), a lost
+ * connection once. A lost connection that may have left the work done, or a second one, becomes
+ * DatabaseUnavailableError.
  */
 export async function retrying<T>(work: () => Promise<T>, onLoss: OnLoss = 'unknown'): Promise<T> {
   let lost = 0;
