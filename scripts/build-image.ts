@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
+import type { Db } from '../src/db/schema.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openStore } from '../src/db/open.js';
 import { databaseSourceKey } from './source-key.js';
@@ -12,7 +14,18 @@ import { currentManifest, DEFAULT_IMAGE_DIR, IMAGE_FILE, type ImageManifest, MAN
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-const imageKey = () => databaseSourceKey(ROOT, ['src/db/pglite-image.ts']);
+/**
+ * A board lives in the database `postgres`; template0 and template1 only serve CREATE DATABASE, which a
+ * board folder never runs. Without them a new folder writes 14 of its 24 MB fewer.
+ */
+async function dropTemplateDatabases(db: Db) {
+  for (const name of ['template0', 'template1']) {
+    await sql.raw(`alter database ${name} is_template false`).execute(db);
+    await sql.raw(`drop database ${name}`).execute(db);
+  }
+}
+
+const imageKey = () => databaseSourceKey(ROOT, ['src/db/pglite-image.ts', 'scripts/build-image.ts']);
 
 function current(key: string): boolean {
   try {
@@ -33,6 +46,7 @@ if (!current(key)) {
     const store = await openStore(folder, { image: null, role: 'image build' });
     try {
       await migrateToLatest(store.db);
+      await dropTemplateDatabases(store.db);
     } finally {
       await store.close(); // a clean shutdown: the image opens without recovery
     }

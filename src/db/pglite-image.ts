@@ -56,30 +56,38 @@ export function checkImage(dir: string = DEFAULT_IMAGE_DIR): ImageCheck {
 const gunzip = promisify(zlib.gunzip);
 const gzip = promisify(zlib.gzip);
 
-/** How many of an image's files are written at once: one at a time, each waited for, its ~1,050 files took a second. */
-const WRITES_AT_ONCE = 16;
+/** Inflated in 1 MiB chunks: at zlib's default 16 KiB, the ~26 MB took ~1,600 thread-pool turns and 3× as long. */
+const INFLATE_CHUNK = 1 << 20;
+/** The writing gives the event loop a turn at least this often, so that a board host keeps answering meanwhile. */
+const SLICE_MS = 10;
 const ZERO_BLOCK = Buffer.alloc(8192);
 
 /**
  * Unpacks an image into `dataDir`, which must not exist: into a folder beside it first, renamed into
  * place when complete, so that an interrupted unpack never leaves a half database that looks whole.
- * Folders are made 0700 and files 0600 as they are written. Asynchronous, so that a board host keeps
- * answering its socket meanwhile.
+ * Folders are made 0700 and files 0600 as they are written.
+ *
+ * The files are written with synchronous calls, in slices of SLICE_MS between which the event loop
+ * runs: each file is a create, a write and a close, and as three thread-pool round trips each (16 at
+ * once) the image's files took 1.7× as long to write; creates in one folder do not overlap anyway.
  */
 export async function unpackImage(file: string, dataDir: string): Promise<void> {
   const partial = `${dataDir}.unpacking`;
   await fs.promises.rm(partial, { recursive: true, force: true });
   await fs.promises.mkdir(partial, { mode: 0o700 });
   try {
-    const files: Array<{ target: string; data: Buffer }> = [];
+    let slice = performance.now();
     for (const entry of await imageEntries(file)) {
       const target = path.join(partial, entry.name);
       if (!target.startsWith(partial + path.sep)) throw new Error(`the prepared image holds a path outside its folder: ${entry.name}`);
-      // A folder comes before the files in it (the tar's order), and every folder before any file is written.
-      if (entry.dir) await fs.promises.mkdir(target, { recursive: true, mode: 0o700 });
-      else files.push({ target, data: entry.data });
+      // A folder comes before the files in it (the tar's order).
+      if (entry.dir) fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+      else writeImageFile(target, entry.data);
+      if (performance.now() - slice >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
     }
-    await inTurns(files, WRITES_AT_ONCE, writeImageFile);
     await fs.promises.rename(partial, dataDir);
   } catch (err) {
     await fs.promises.rm(partial, { recursive: true, force: true });
@@ -91,43 +99,25 @@ export async function unpackImage(file: string, dataDir: string): Promise<void> 
  * Writes a file of the image up to its last 8 KiB block that is not all zeros, then sets its length: the
  * rest reads back as zeros without being written (most of the WAL segment's 16 MiB).
  */
-async function writeImageFile({ target, data }: { target: string; data: Buffer }): Promise<void> {
+function writeImageFile(target: string, data: Buffer): void {
   let end = data.length;
   while (end > 0) {
     const start = Math.max(0, end - ZERO_BLOCK.length);
     if (!data.subarray(start, end).equals(ZERO_BLOCK.subarray(0, end - start))) break;
     end = start;
   }
-  const handle = await fs.promises.open(target, 'w', 0o600);
+  const fd = fs.openSync(target, 'w', 0o600);
   try {
-    if (end > 0) await handle.write(data, 0, end, 0);
-    if (end < data.length) await handle.truncate(data.length);
+    if (end > 0) fs.writeSync(fd, data, 0, end, 0);
+    if (end < data.length) fs.ftruncateSync(fd, data.length);
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
-}
-
-/** Runs `work` on every item, at most `limit` at once; on a failure, starts no more, waits for those running, and throws it. */
-async function inTurns<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (!failed && next < items.length) {
-      try {
-        await work(items[next++]);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  }));
-  const failure = results.find((r) => r.status === 'rejected');
-  if (failure) throw (failure as PromiseRejectedResult).reason;
 }
 
 /** The entries of an image, in the archive's order. */
 export async function imageEntries(file: string): Promise<Array<{ name: string; dir: boolean; data: Buffer }>> {
-  return [...readTar(await gunzip(await fs.promises.readFile(file)))];
+  return [...readTar(await gunzip(await fs.promises.readFile(file), { chunkSize: INFLATE_CHUNK }))];
 }
 
 /** Packs a closed data folder into an image (a gzipped ustar archive: `tar tzf` lists it). */
