@@ -1,9 +1,9 @@
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import { actingCredential } from './acting-credential.js';
 import { compiledOnce } from './compiled-once.js';
-import { linkColumns } from './dependencies.js';
+import { linkColumns, viewedColumns } from './dependencies.js';
 import { changeNotice } from './notify.js';
-import type { Db, TaskRow } from './schema.js';
+import type { Db, ViewedTaskRow } from './schema.js';
 
 export type NextTaskFilter = {
   phase?: string;
@@ -14,7 +14,7 @@ export type NextTaskFilter = {
 };
 
 /** A task as handed out: its row, its links, and whether any lesson could bear on it. */
-export type HandedOutRow = TaskRow & { dependencies: string[]; blocks: string[]; has_lessons: boolean };
+export type HandedOutRow = ViewedTaskRow & { dependencies: string[]; blocks: string[]; has_lessons: boolean };
 
 export type ClaimOptions = {
   agent: string | null;
@@ -91,7 +91,7 @@ const claimStatement = compiledOnce((_db, shape: CandidateShape & { notify: bool
         jsonb_build_object('lease_seconds', (select seconds from lease), 'attempt', attempts)
       from claimed
     )
-    select claimed.*, ${handOutColumns('claimed')}${notice}
+    select ${viewedColumns('claimed')}, ${handOutColumns('claimed')}${notice}
     from claimed`;
 });
 

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Db } from './schema.js';
+import { type Db, VIEWED_TASK_COLUMNS } from './schema.js';
 import { insertRows } from './bulk.js';
 import { anyOf } from './bulk.js';
 
@@ -9,6 +9,11 @@ export function linkColumns(t: string): RawBuilder<unknown> {
   return sql`
     array(select d.depends_on from task_dependencies d where d.project_id = ${task}.project_id and d.task_id = ${task}.id order by 1) as dependencies,
     array(select d.task_id from task_dependencies d where d.project_id = ${task}.project_id and d.depends_on = ${task}.id order by 1) as blocks`;
+}
+
+/** Select-list columns VIEWED_TASK_COLUMNS of the task row aliased `t`. */
+export function viewedColumns(t: string): RawBuilder<unknown> {
+  return sql.join(VIEWED_TASK_COLUMNS.map((column) => sql.ref(`${t}.${column}`)));
 }
 
 export type Edge = { task_id: string; depends_on: string };

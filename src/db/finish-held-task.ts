@@ -1,15 +1,15 @@
 import { actingCredential } from './acting-credential.js';
 import { compiledOnce } from './compiled-once.js';
 import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
-import { linkColumns } from './dependencies.js';
+import { linkColumns, viewedColumns } from './dependencies.js';
 import type { NewEvent } from './events.js';
 import { changeNotice } from './notify.js';
 import { projectLockCondition } from './project-lock.js';
-import type { Db, TaskRow } from './schema.js';
+import type { Db, ViewedTaskRow } from './schema.js';
 import { type TaskPatch, updateTaskQuery } from './tasks.js';
 
 /** A task after its holder's report: its row, its links, and the dependents it made ready. */
-export type FinishedRow = TaskRow & { dependencies: string[]; blocks: string[]; newly_ready: string[] };
+export type FinishedRow = ViewedTaskRow & { dependencies: string[]; blocks: string[]; newly_ready: string[] };
 
 export type FinishOptions = {
   agent: string;
@@ -76,7 +76,7 @@ const finishStatement = compiledOnce((db, shape: FinishShape, v: Record<string, 
         ${v.data}::jsonb
       from done
     )
-    select done.*, ${linkColumns('done')},
+    select ${viewedColumns('done')}, ${linkColumns('done')},
       array(select id from shifted where ready order by seq) as newly_ready${notice}
     from done`;
 });

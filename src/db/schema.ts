@@ -114,5 +114,17 @@ export interface Database {
 
 export type Db = Kysely<Database> | Transaction<Database>;
 export type TaskRow = Selectable<TasksTable>;
+
+/**
+ * The columns a task shows in tools' answers (src/tasks/task-view.ts). A claim and a holder's report
+ * return these, not the whole row: the other nine (the metadata, three times, the bookkeeping) cost
+ * each of those statements ~8 % of its time to write out and read back (bench/ab-sql.ts's cycle).
+ */
+export const VIEWED_TASK_COLUMNS = [
+  'id', 'title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'estimated_complexity', 'estimate_tokens', 'used_tokens',
+  'status', 'unmet_deps', 'assignee', 'branch', 'commit_sha', 'result', 'attempts', 'max_attempts',
+  'started_at', 'completed_at', 'status_updated_at', 'lease_expires_at', 'version',
+] as const satisfies ReadonlyArray<keyof TaskRow>;
+export type ViewedTaskRow = Pick<TaskRow, (typeof VIEWED_TASK_COLUMNS)[number]>;
 export type TaskEventRow = Selectable<TaskEventsTable>;
 export type LessonRow = Selectable<LessonsTable>;

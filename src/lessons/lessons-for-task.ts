@@ -16,7 +16,7 @@ const QUERY_CHARS = 120;
  * global ones if fewer than 3 were found. No embedding call here:
  * an Ollama round trip inside the claim transaction would make every claim as slow as the model.
  */
-export async function lessonsForTask(db: Db, projectId: string, task: TaskRow): Promise<AttachedLesson[]> {
+export async function lessonsForTask(db: Db, projectId: string, task: Pick<TaskRow, 'title' | 'module' | 'description'>): Promise<AttachedLesson[]> {
   // The title says what the task is about; a long description mostly adds common words, and every
   // word costs a lookup, so it is cut short (measured in bench/lessons-attach.ts).
   const query = [task.title, task.module, task.description].filter(Boolean).join(' ').slice(0, QUERY_CHARS);

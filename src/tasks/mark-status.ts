@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { selectLinks } from '../db/dependencies.js';
 import { insertEvents, type NewEvent, selectLastNote } from '../db/events.js';
 import { finishHeldTask } from '../db/finish-held-task.js';
-import type { Db, TaskRow } from '../db/schema.js';
+import type { Db, TaskRow, ViewedTaskRow } from '../db/schema.js';
 import { selectTask, shiftDependentsUnmet, type TaskPatch, updateTask } from '../db/tasks.js';
 import { retrying } from '../db/transaction.js';
 import { DomainError, taskNotFound } from './errors.js';
@@ -164,7 +164,7 @@ function statusEvent(projectId: string, taskId: string, agent: string | null, fr
 
 function statusResult(
   projectId: string,
-  row: TaskRow,
+  row: ViewedTaskRow,
   links: { dependencies: string[]; blocks: string[] },
   from: Status,
   to: Status,

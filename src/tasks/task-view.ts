@@ -1,4 +1,4 @@
-import type { TaskRow } from '../db/schema.js';
+import type { ViewedTaskRow } from '../db/schema.js';
 import type { NoteRow } from '../db/events.js';
 import { cutText } from './input-rules.js';
 
@@ -51,7 +51,7 @@ function dropEmpty<T extends Record<string, unknown>>(obj: T): T {
 }
 
 export function taskView(
-  row: TaskRow,
+  row: ViewedTaskRow,
   links: { dependencies: string[]; blocks: string[] },
   notes?: NoteRow[],
 ): TaskView {
@@ -89,7 +89,7 @@ export function taskView(
 const clip = (text: string, max: number) => (text.length <= max ? text : `${cutText(text, max - 1)}…`);
 
 /** The row of a listing: every status field, the description cut short, no details or notes. */
-export function compactTaskView(row: TaskRow, links: { dependencies: string[]; blocks: string[] }, notes?: NoteRow[]): TaskView {
+export function compactTaskView(row: ViewedTaskRow, links: { dependencies: string[]; blocks: string[] }, notes?: NoteRow[]): TaskView {
   const view = taskView(row, links, notes);
   delete view.details;
   delete view.version;
