@@ -235,4 +235,30 @@ describe('PGlite: the prepared, queued driver', () => {
       await store.close();
     }
   });
+
+  it('makes a checkpoint in the reaper tick once enough WAL was written since the last (PGlite has no checkpointer)', async () => {
+    const store = await openTestStore('pglite');
+    try {
+      const walBytes = 2 * 1024 * 1024;
+      const board = new TaskBoard(store.db, { leaseSeconds: 900, autovacuum: true, checkpointWalBytes: walBytes });
+      const sinceCheckpoint = async () =>
+        Number((await sql<{ since: string }>`select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::text as since from pg_control_checkpoint()`.execute(store.db)).rows[0].since);
+      const p = newProject('wal');
+      await board.writeTaskList(p, { tasks: Array.from({ length: 3000 }, (_, i) => ({ id: `T${i}`, description: `task ${i} `.repeat(10) })) });
+      expect(await sinceCheckpoint()).toBeGreaterThan(walBytes);
+      // Nothing else makes one: more work only adds to it.
+      const before = await sinceCheckpoint();
+      for (let i = 0; i < 50; i++) {
+        const next = await board.nextTask(p, { agent: 'w' });
+        await board.markTaskStatus(p, { task_id: next.task!.id, status: 'completed', agent: 'w' });
+      }
+      expect(await sinceCheckpoint()).toBeGreaterThan(before);
+      const reaper = startReaper(board, pino({ level: 'silent' }), 20);
+      await expect.poll(sinceCheckpoint, { timeout: 10_000 }).toBeLessThan(walBytes);
+      await reaper.stop();
+      expect(await board.checkpointIfDue()).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
 });

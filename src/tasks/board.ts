@@ -13,7 +13,7 @@ import { boardSnapshot } from './board-snapshot.js';
 import { readTaskBreakdown } from './breakdown.js';
 import { ChangeFeed, type TaskChange } from './change-feed.js';
 import { dependencyView } from './dependency-view.js';
-import { analyzeTaskTables, tidyTables } from '../db/maintenance.js';
+import { analyzeTaskTables, checkpointIfDue, tidyTables } from '../db/maintenance.js';
 import { mergeProjectSettings, projectExists, type ProjectSettings, selectProjectIds } from '../db/projects.js';
 import { RecentCounts } from './recent-counts.js';
 import { cancelTask, retryTask } from './human-actions.js';
@@ -36,8 +36,10 @@ export type BoardOptions = {
   attachLessons?: boolean;
   /** Postgres: send every change with pg_notify too, so that other replicas' boards see it. */
   notify?: boolean;
-  /** PGlite: the reaper's tick does autovacuum's work in this process (PGlite has no autovacuum). */
+  /** PGlite: the reaper's tick does autovacuum's and the checkpointer's work in this process (PGlite has neither). */
   autovacuum?: boolean;
+  /** PGlite: the reaper's tick makes a checkpoint once this much WAL was written since the last (default 64 MiB). */
+  checkpointWalBytes?: number;
   /**
    * Serialize graph edits and status changes per project (src/db/project-lock.ts; default on). Off
    * only for bench/serialization.ts, which measures what it costs: without it races corrupt unmet_deps.
@@ -49,6 +51,8 @@ export type BoardOptions = {
   eventRetentionDays?: number;
 };
 
+/** PGlite: WAL written since the last checkpoint beyond which the reaper's tick makes one (a crash replays at most this). */
+const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 /** A write that changed at least this many tasks refreshes the planner's statistics at once. */
 const LARGE_WRITE = 100;
 /** Events a retention pass deletes per project in one transaction. */
@@ -103,6 +107,11 @@ export class TaskBoard {
   /** PGlite: VACUUM and ANALYZE what autovacuum would (the reaper's tick calls this). */
   tidyTables() {
     return tidyTables(this.db);
+  }
+
+  /** PGlite: a checkpoint when enough WAL was written since the last (the reaper's tick calls this). */
+  checkpointIfDue() {
+    return checkpointIfDue(this.db, this.options.checkpointWalBytes ?? CHECKPOINT_WAL_BYTES);
   }
 
   /** After a large write, on either engine (a server's autovacuum may take a minute to get there); a failure only costs speed. */

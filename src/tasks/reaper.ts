@@ -10,7 +10,7 @@ export type Reaper = {
 /**
  * Runs in every server process; skip locked makes concurrent reapers in several replicas safe. It
  * runs at start too: after a restart, leases that expired while the server was down go back at once,
- * not one interval later. On PGlite the same tick does autovacuum's work.
+ * not one interval later. On PGlite the same tick does autovacuum's and the checkpointer's work.
  */
 export function startReaper(board: TaskBoard, log: Logger, intervalMs: number): Reaper {
   let running: Promise<void> | undefined;
@@ -30,6 +30,7 @@ export function startReaper(board: TaskBoard, log: Logger, intervalMs: number): 
         if (board.options.autovacuum) {
           const tidied = await board.tidyTables();
           if (tidied.length) log.debug({ tables: tidied }, 'vacuumed and analyzed');
+          if (await board.checkpointIfDue()) log.debug('checkpoint made (WAL since the last passed its bound)');
         }
       } catch (err) {
         log.warn({ err }, 'lease reaper failed; will retry');
