@@ -117,8 +117,8 @@ export type TaskRow = Selectable<TasksTable>;
 
 /**
  * The columns a task shows in tools' answers (src/tasks/task-view.ts). A claim and a holder's report
- * return these, not the whole row: the other nine (the metadata, three times, the bookkeeping) cost
- * each of those statements ~8 % of its time to write out and read back (bench/ab-sql.ts's cycle).
+ * return these, not the whole row: the other nine (the metadata, three timestamps, the bookkeeping)
+ * cost each of those statements ~8 % of its time on PGlite to write out and read back.
  */
 export const VIEWED_TASK_COLUMNS = [
   'id', 'title', 'description', 'details', 'module', 'phase', 'tags', 'priority', 'estimated_complexity', 'estimate_tokens', 'used_tokens',
