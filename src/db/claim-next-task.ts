@@ -127,7 +127,7 @@ export function compileClaim(db: Db, projectId: string, filter: NextTaskFilter, 
 
 export async function peekNextTask(db: Db, projectId: string, filter: NextTaskFilter): Promise<HandedOutRow | undefined> {
   const { rows } = await sql<HandedOutRow>`
-    select t.*, ${handOutColumns('t')}
+    select ${viewedColumns('t')}, ${handOutColumns('t')}
     from tasks t where project_id = ${projectId} and id = (${readyCandidates(candidateShape(filter, false), candidateValues(projectId, filter))})`.execute(db);
   return rows[0];
 }
